@@ -1,0 +1,38 @@
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { Finding } from '../model/report.js';
+import type { SourceLocation } from '../model/source.js';
+import type { ProbeResult } from '../pipeline/probe.js';
+import type { Tf } from '../pipeline/tf-instance.js';
+import type { Twin } from '../pipeline/twin.js';
+import type { SampleSpace } from './fake-inputs.js';
+import type { Observer } from './observe.js';
+
+/** What every check gets: the probed composite, its twin, and shared fake-data machinery. */
+export interface CheckContext {
+  tf: Tf;
+  file: string;
+  probe: ProbeResult;
+  twin: Twin;
+  model: LayersModel;
+  seed: number;
+  runs: number;
+  space: SampleSpace;
+  observer: Observer;
+  /** The user's source line for a layer or component name (its `.apply` call), when known. */
+  sourceOf(name: string): SourceLocation | undefined;
+}
+
+export interface CheckOutcome {
+  status: 'pass' | 'fail' | 'skip';
+  runs: number;
+  findings: Finding[];
+  reason?: string;
+}
+
+/** One check behind the common interface; ids are the contract's (section 5). */
+export interface Check {
+  readonly id: string;
+  /** One line for `--help` and the README. */
+  readonly proves: string;
+  run(ctx: CheckContext): Promise<CheckOutcome> | CheckOutcome;
+}

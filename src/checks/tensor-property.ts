@@ -1,0 +1,85 @@
+import type { Finding } from '../model/report.js';
+import type { DType, Shape } from '../model/shape.js';
+import type { CheckContext, CheckOutcome } from './check.js';
+import type { Sample } from './fake-inputs.js';
+import type { Observation, TensorSummary } from './observe.js';
+import { checkProperty } from './property.js';
+
+/** A tensor the checks look at: a boundary or a model output, with what the probe expects of it. */
+export interface WatchedTensor {
+  where: string;
+  shape: Shape;
+  dtype: DType;
+  /** The layer whose source line a finding points at. */
+  blame: string;
+  pick(observation: Observation): TensorSummary | undefined;
+}
+
+export function watchedTensors(ctx: CheckContext): WatchedTensor[] {
+  const boundaries = ctx.probe.boundaries.map((b, i): WatchedTensor => ({
+    where: `${b.from} -> ${b.to}`,
+    shape: b.shape,
+    dtype: b.dtype,
+    blame: b.to === 'output' ? b.from : b.to,
+    pick: (o) => o.boundaries[i],
+  }));
+  const outputs = ctx.probe.model.outputs.map((t, i): WatchedTensor => ({
+    where: `output '${t.sourceLayer.name}'`,
+    shape: [...t.shape],
+    dtype: t.dtype as DType,
+    blame: t.sourceLayer.name,
+    pick: (o) => o.outputs[i],
+  }));
+  return [...boundaries, ...outputs];
+}
+
+/**
+ * Runs one fast-check property per watched tensor over the shared sample space.
+ * `violation` returns null when the tensor is as expected, else what is wrong.
+ */
+export function checkEveryTensor(
+  ctx: CheckContext,
+  check: string,
+  violation: (tensor: WatchedTensor, seen: TensorSummary, sample: Sample) => string | null,
+): CheckOutcome {
+  const findings: Finding[] = [];
+  let runs = 0;
+  for (const tensor of watchedTensors(ctx)) {
+    const result = checkProperty(
+      ctx.space.arbitrary,
+      (sample) => {
+        const observation = ctx.observer.observe(sample);
+        const seen = tensor.pick(observation);
+        if (!seen) {
+          // Only `shape` owns a pass that throws: the other checks would repeat the same finding.
+          return observation.error && check === 'shape' ? `the twin threw before producing it: ${observation.error}` : null;
+        }
+        return violation(tensor, seen, sample);
+      },
+      { seed: ctx.seed, runs: ctx.runs },
+    );
+    runs = Math.max(runs, result.runs);
+    if (!result.failure) continue;
+    const { counterexample, message, seed, path } = result.failure;
+    const source = ctx.sourceOf(tensor.blame);
+    findings.push({
+      check,
+      severity: 'error',
+      where: tensor.where,
+      ...(source ? { source } : {}),
+      message: `${tensor.where}: ${message}`,
+      counterexample: describeSample(ctx, counterexample),
+      seed,
+      path,
+    });
+  }
+  return { status: findings.length ? 'fail' : 'pass', runs, findings };
+}
+
+function describeSample(ctx: CheckContext, sample: Sample): Record<string, unknown> {
+  return {
+    batch: sample.batch,
+    ...(ctx.space.hasFreeDims ? { length: sample.length } : {}),
+    dataSeed: sample.dataSeed,
+  };
+}

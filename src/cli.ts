@@ -1,0 +1,91 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CHECK_IDS } from './checks/registry.js';
+import { DEFAULTS, type Options } from './config.js';
+import { formatError, isScaffoldError, ScaffoldError } from './errors.js';
+import type { Report } from './model/report.js';
+import { scaffold } from './index.js';
+import { renderJson } from './reporters/json.js';
+import { renderTerminal } from './reporters/terminal.js';
+
+/** Exit codes of the contract (section 2), plus 3 for a bug in scaffold-mini itself. */
+export const EXIT = { ok: 0, findings: 1, unusable: 2, internal: 3 } as const;
+
+/** Parses argv, runs `scaffold()`, prints, and returns the exit code. Never calls process.exit. */
+export async function main(argv: string[]): Promise<number> {
+  const { default: yargs } = await import('yargs');
+  const parser = yargs(argv)
+    .scriptName('scaffold-mini')
+    .usage('$0 <composite> [options]\n\nBuilds a miniature twin of a composite TensorFlow.js model and checks its wiring on fake data.')
+    .positional('composite', { type: 'string', describe: 'module exporting a model factory (.ts, .mts, .js, .mjs)' })
+    .option('out', { type: 'string', describe: 'folder for the twin (default: <name>.mini/ beside the composite)' })
+    .option('json', { type: 'string', describe: 'write the JSON report (contract version 1) to FILE' })
+    .option('seed', { type: 'number', describe: 'seed of the fake data and stub weights (default: random, reported)' })
+    .option('runs', { type: 'number', describe: `fast-check runs per property (default ${DEFAULTS.runs})` })
+    .option('only', { type: 'string', describe: `run only these checks, comma-separated (${CHECK_IDS.join(', ')})` })
+    .option('skip', { type: 'string', describe: 'skip these checks, comma-separated' })
+    .option('backend', { type: 'string', choices: ['cpu', 'wasm', 'tensorflow'], describe: 'tfjs backend (default cpu)' })
+    .option('export', { type: 'string', describe: 'export that builds the model (default: the default export)' })
+    .option('min-params', { type: 'number', describe: `built-in layers with at least N params are components (default ${DEFAULTS.minParams})` })
+    .option('timeout', { type: 'number', describe: `seconds the import and the factory may take (default ${DEFAULTS.timeout})` })
+    .option('emit', { type: 'boolean', default: true, describe: 'write the twin (--no-emit to skip)' })
+    .option('force', { type: 'boolean', default: false, describe: 'overwrite files scaffold-mini did not generate' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print only findings and the closing line' })
+    .example('$0 examples/tracker/composite.ts', 'probe, twin and check the example')
+    .example('$0 model.ts --json report.json --seed 7', 'a repeatable run with a JSON report')
+    .example('$0 model.ts --only shape --seed 7', 'replay a finding')
+    .strictOptions()
+    .exitProcess(false)
+    .fail((message: string | undefined, error: Error | undefined) => {
+      throw new ScaffoldError('E_ARGS', message ?? error?.message ?? 'invalid arguments', { hint: 'see scaffold-mini --help' });
+    })
+    .version()
+    .help();
+
+  try {
+    const args = await parser.parseAsync();
+    if (args['help'] || args['version']) return EXIT.ok;
+    const files = args._.map(String);
+    if (files.length !== 1) {
+      throw new ScaffoldError('E_ARGS', files.length === 0 ? 'no composite given' : `one composite at a time, got ${files.length}`, {
+        hint: 'usage: scaffold-mini <composite> [options]; see --help',
+      });
+    }
+    const options: Options = { emit: args.emit, force: args.force };
+    if (args.out !== undefined) options.out = args.out;
+    if (args.seed !== undefined) options.seed = args.seed;
+    if (args.runs !== undefined) options.runs = args.runs;
+    if (args.only !== undefined) options.only = splitList(args.only);
+    if (args.skip !== undefined) options.skip = splitList(args.skip);
+    if (args.backend !== undefined) options.backend = args.backend as Options['backend'] & string;
+    if (args.export !== undefined) options.exportName = args.export;
+    if (args['min-params'] !== undefined) options.minParams = args['min-params'];
+    if (args.timeout !== undefined) options.timeout = args.timeout;
+
+    const report = await scaffold(files[0] as string, options);
+    if (args.json) await writeReport(resolve(args.json), report);
+    const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+    const text = renderTerminal(report, { color });
+    process.stdout.write(`${args.quiet ? text.split('\n').filter((l) => /error|warning|FAIL/.test(l)).join('\n') : text}\n`);
+    return report.ok ? EXIT.ok : EXIT.findings;
+  } catch (e) {
+    if (isScaffoldError(e)) {
+      process.stderr.write(`${formatError(e)}\n`);
+      return EXIT.unusable;
+    }
+    process.stderr.write(`scaffold-mini: internal error (a bug in scaffold-mini, please report it)\n${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.internal;
+  }
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+async function writeReport(path: string, report: Report): Promise<void> {
+  try {
+    await writeFile(path, renderJson(report));
+  } catch (e) {
+    throw new ScaffoldError('E_WRITE', `cannot write the report to ${path}: ${(e as Error).message}`, { hint: 'choose a writable path for --json' });
+  }
+}

@@ -1,0 +1,58 @@
+import type { SourceLocation } from './model/source.js';
+
+/** Every way the input or the arguments can be unusable (exit code 2). */
+export const ERROR_CODES = [
+  'E_ARGS',
+  'E_FILE_MISSING',
+  'E_FILE_KIND',
+  'E_SYNTAX',
+  'E_IMPORT',
+  'E_NO_EXPORT',
+  'E_EXPORT_KIND',
+  'E_FACTORY_THROWS',
+  'E_NOT_A_MODEL',
+  'E_TIMEOUT',
+  'E_NOTHING_TO_STUB',
+  'E_UNSTUBBABLE',
+  'E_WOULD_OVERWRITE',
+  'E_BACKEND',
+  'E_WRITE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A known failure: printed as one message with a hint, exit code 2. */
+export class ScaffoldError extends Error {
+  override readonly name = 'ScaffoldError';
+  readonly code: ErrorCode;
+  readonly hint: string;
+  readonly location: SourceLocation | undefined;
+  /** The user's own stack frames or code line, shown under the message. */
+  readonly detail: string | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { hint: string; location?: SourceLocation | undefined; detail?: string | undefined; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.location = options.location;
+    this.detail = options.detail;
+  }
+}
+
+export function isScaffoldError(e: unknown): e is ScaffoldError {
+  return e instanceof ScaffoldError;
+}
+
+/** `file:line:col: message` then the detail and the hint: the whole stderr output for a known failure. */
+export function formatError(e: ScaffoldError): string {
+  const where = e.location
+    ? `${e.location.file}:${e.location.line}${e.location.column ? `:${e.location.column}` : ''}: `
+    : '';
+  const lines = [`scaffold-mini: ${where}${e.message}`];
+  if (e.detail) lines.push(...e.detail.split('\n').map((l) => `  ${l}`));
+  lines.push(`hint: ${e.hint}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,52 @@
+import type { DType, Shape } from './shape.js';
+import type { SourceLocation } from './source.js';
+
+/** The stub families that ship in `stubs/`. */
+export const STUB_TEMPLATES = ['conv', 'recurrent', 'dense', 'embedding', 'generic'] as const;
+export type StubTemplate = (typeof STUB_TEMPLATES)[number];
+
+/** What a component does with masks, as the graph executor of tfjs sees it. */
+export interface MaskBehaviour {
+  /** `layer.supportsMasking`: when false, tfjs never calls `computeMask` for it. */
+  supports: boolean;
+  /** The layer's computation uses the mask it receives (RNNs, nested models holding one). */
+  consumes: boolean;
+  /** What `computeMask` returns: nothing, the input mask unchanged, or `input != 0` (Embedding maskZero). */
+  emits: 'none' | 'pass' | 'nonzero';
+}
+
+/** Extra facts a stub template needs, recorded by the probe. */
+export interface RecurrentFacts {
+  cell: 'lstm' | 'gru' | 'simpleRNN';
+  returnSequences: boolean;
+  goBackwards: boolean;
+  bidirectional: boolean;
+}
+
+export interface EmbeddingFacts {
+  inputDim: number;
+  maskZero: boolean;
+}
+
+/** Everything the probe learns about one component, without running it. */
+export interface ComponentInfo {
+  name: string;
+  /** `model` for a nested LayersModel, `layer` for a heavy built-in layer. */
+  type: 'model' | 'layer';
+  /** The tfjs class name (`Sequential`, `LSTM`, `Conv2D`, ...). */
+  className: string;
+  /** When the component sits inside a wrapper (`TimeDistributed`, `Bidirectional`): the wrapper layer's name. */
+  wrapper?: string;
+  kind: StubTemplate;
+  inputShapes: Shape[];
+  inputDtypes: DType[];
+  outputShapes: Shape[];
+  outputDtypes: DType[];
+  /** Activation of the final layer (`relu`, `sigmoid`, `softmax`, `tanh`, `linear`, ...). */
+  outputActivation: string;
+  masking: MaskBehaviour;
+  params: number;
+  recurrent?: RecurrentFacts;
+  embedding?: EmbeddingFacts;
+  source?: SourceLocation;
+}

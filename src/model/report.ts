@@ -1,0 +1,62 @@
+import type { ComponentInfo } from './component.js';
+import type { DType, Shape } from './shape.js';
+import type { SourceLocation } from './source.js';
+
+export const REPORT_VERSION = 1;
+
+/** A tensor crossing between a component and the rest of the graph. */
+export interface Boundary {
+  /** Producer layer (or model input) name. */
+  from: string;
+  /** Consumer layer name, or `output` when the tensor is a model output. */
+  to: string;
+  shape: Shape;
+  dtype: DType;
+  /** A mask travels with this tensor under Keras rules. */
+  masked: boolean;
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+export interface CheckResult {
+  id: string;
+  status: CheckStatus;
+  runs: number;
+  ms: number;
+  reason?: string;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  /** The boundary (`"crop -> motion"`) or the layer where it shows. */
+  where: string;
+  source?: SourceLocation;
+  message: string;
+  counterexample?: Record<string, unknown>;
+  /** Replays the counterexample: `--only <check> --seed <seed>`. */
+  seed?: number;
+  path?: string;
+}
+
+export interface ReportComponent extends Omit<ComponentInfo, 'source'> {
+  source?: SourceLocation;
+  stub: { template: string; params: number };
+}
+
+/** The JSON report, version 1 of the contract. */
+export interface Report {
+  version: typeof REPORT_VERSION;
+  file: string;
+  ok: boolean;
+  seed: number;
+  components: ReportComponent[];
+  boundaries: Boundary[];
+  checks: CheckResult[];
+  findings: Finding[];
+  twin: { file: string | null; mode: 'rewritten' | 'generated' | null; params: number; realParams: number; notes: string[] };
+  timings: { totalMs: number; loadMs: number; probeMs: number; twinMs: number; checksMs: number; emitMs: number };
+  environment: { node: string; tfjs: string; backend: string };
+}

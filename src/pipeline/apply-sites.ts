@@ -1,0 +1,35 @@
+import type { SourceLocation } from '../model/source.js';
+import type { Tf } from './tf-instance.js';
+import { frameLocation, userFrames } from './user-frames.js';
+
+/** Where the user's code called `.apply(` on each layer, in call order. */
+export type ApplySites = WeakMap<object, SourceLocation[]>;
+
+type ApplyFn = (this: object, ...args: unknown[]) => unknown;
+
+/**
+ * Records the user's source line of every `layer.apply(...)` made while `run` executes
+ * (the stack is source-mapped by the loader), then restores `Layer.prototype.apply`.
+ */
+export async function recordApplySites<T>(tf: Tf, run: (sites: ApplySites) => Promise<T>): Promise<T> {
+  const sites: ApplySites = new WeakMap();
+  const proto = tf.layers.Layer.prototype as unknown as { apply: ApplyFn };
+  const original = proto.apply;
+  const stackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.max(stackLimit, 60);
+  proto.apply = function recordSite(this: object, ...args: unknown[]): unknown {
+    const frame = userFrames(new Error().stack)[0];
+    if (frame) {
+      const list = sites.get(this) ?? [];
+      list.push(frameLocation(frame));
+      sites.set(this, list);
+    }
+    return original.apply(this, args);
+  };
+  try {
+    return await run(sites);
+  } finally {
+    proto.apply = original;
+    Error.stackTraceLimit = stackLimit;
+  }
+}

@@ -1,0 +1,57 @@
+import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
+
+type Layer = layers.Layer;
+
+/** One application of a layer inside the top-level graph of a model. */
+export interface GraphNode {
+  layer: Layer;
+  /** Index of this node in `layer.inboundNodes` (tfjs's own numbering). */
+  nodeIndex: number;
+  inputs: SymbolicTensor[];
+  outputs: SymbolicTensor[];
+  callArgs: Record<string, unknown>;
+}
+
+interface TfNode {
+  outboundLayer: Layer;
+  inputTensors: SymbolicTensor[];
+  outputTensors: SymbolicTensor[];
+  callArgs?: Record<string, unknown>;
+}
+
+/** The model's own nodes in topological order (inputs first), input layers left out. */
+export function topLevelNodes(model: LayersModel): GraphNode[] {
+  const byDepth = (model as unknown as { nodesByDepth: Record<string, TfNode[]> }).nodesByDepth;
+  const depths = Object.keys(byDepth).map(Number).sort((a, b) => b - a);
+  const nodes: GraphNode[] = [];
+  for (const depth of depths) {
+    for (const node of byDepth[String(depth)] ?? []) {
+      const layer = node.outboundLayer;
+      if (isInputLayer(layer)) continue;
+      const inbound = (layer as unknown as { inboundNodes: TfNode[] }).inboundNodes;
+      nodes.push({
+        layer,
+        nodeIndex: inbound.indexOf(node),
+        inputs: node.inputTensors,
+        outputs: node.outputTensors,
+        callArgs: node.callArgs ?? {},
+      });
+    }
+  }
+  return nodes;
+}
+
+export function isInputLayer(layer: Layer): boolean {
+  return layer.getClassName() === 'InputLayer';
+}
+
+/** The model's input layers, in the order `predict` takes them. */
+export function modelInputs(model: LayersModel): SymbolicTensor[] {
+  return model.inputs;
+}
+
+/** The innermost layer of a wrapper (`TimeDistributed`, `Bidirectional`), or undefined. */
+export function wrappedLayer(layer: Layer): Layer | undefined {
+  const inner = (layer as unknown as { layer?: Layer }).layer;
+  return inner && typeof inner === 'object' && typeof inner.getClassName === 'function' ? inner : undefined;
+}

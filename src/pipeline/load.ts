@@ -1,0 +1,209 @@
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ScaffoldError } from '../errors.js';
+import type { SourceLocation } from '../model/source.js';
+import { withFreeInitializers } from './free-init.js';
+import { recordApplySites, type ApplySites } from './apply-sites.js';
+import type { Tf } from './tf-instance.js';
+import { frameLocation, userFrames } from './user-frames.js';
+
+export const COMPOSITE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
+
+export interface LoadedComposite {
+  model: import('@tensorflow/tfjs').LayersModel;
+  exportName: string;
+  exportKind: 'factory' | 'async-factory' | 'instance';
+  /** The module's other exports (hints live in `mini`). */
+  exports: Record<string, unknown>;
+  source: string;
+  applySites: ApplySites;
+}
+
+export interface LoadOptions {
+  exportName: string | undefined;
+  timeoutMs: number;
+}
+
+/**
+ * Imports the user's module and builds its model with every initializer made free.
+ * Every way this can fail becomes a ScaffoldError naming the file (and line where known).
+ */
+export async function loadComposite(file: string, tf: Tf, options: LoadOptions): Promise<LoadedComposite> {
+  const source = await readSource(file);
+  const where = (line?: number, column?: number): SourceLocation =>
+    line === undefined ? { file, line: 1 } : { file, line, ...(column === undefined ? {} : { column }) };
+
+  return withFreeInitializers(tf, () =>
+    recordApplySites(tf, async (applySites) => {
+      const mod = await importModule(file, source, options.timeoutMs, where);
+      const exportName = options.exportName ?? 'default';
+      const value = pickExport(mod, exportName, file);
+      if (value instanceof tf.LayersModel) {
+        return { model: value, exportName, exportKind: 'instance' as const, exports: mod, source, applySites };
+      }
+      if (typeof value !== 'function') {
+        throw new ScaffoldError('E_EXPORT_KIND', `export '${exportName}' is ${describe(value)}, not a model factory`, {
+          hint: 'export a function that returns a tf.LayersModel (or a promise of one), or the model itself',
+          location: where(),
+        });
+      }
+      let result: unknown;
+      let exportKind: LoadedComposite['exportKind'] = 'factory';
+      try {
+        result = (value as () => unknown)();
+      } catch (e) {
+        throw factoryThrew(e, exportName, file);
+      }
+      if (result instanceof Promise) {
+        exportKind = 'async-factory';
+        result = await withTimeout(result, options.timeoutMs, file, `factory '${exportName}'`).catch((e: unknown) => {
+          if (e instanceof ScaffoldError) throw e;
+          throw factoryThrew(e, exportName, file);
+        });
+      }
+      if (!(result instanceof tf.LayersModel)) {
+        const foreign = isForeignModel(result);
+        throw new ScaffoldError('E_NOT_A_MODEL', `factory '${exportName}' returned ${describe(result)}, not a tf.LayersModel`, {
+          hint: foreign
+            ? 'the module uses another copy of @tensorflow/tfjs than the one found from its folder: install one copy'
+            : 'return the model built with tf.model(...) or tf.sequential(...)',
+          location: where(),
+        });
+      }
+      return { model: result, exportName, exportKind, exports: mod, source, applySites };
+    }),
+  );
+}
+
+async function readSource(file: string): Promise<string> {
+  const info = await stat(file).catch(() => null);
+  if (!info) {
+    throw new ScaffoldError('E_FILE_MISSING', `no such file: ${file}`, {
+      hint: 'pass the path of a .ts, .mts, .js or .mjs module that exports a model factory',
+    });
+  }
+  if (!info.isFile()) {
+    throw new ScaffoldError('E_FILE_KIND', `${file} is not a file`, {
+      hint: 'pass the path of the composite module itself, not a folder',
+    });
+  }
+  if (!(COMPOSITE_EXTENSIONS as readonly string[]).includes(extname(file))) {
+    throw new ScaffoldError('E_FILE_KIND', `${file}: unsupported file type '${extname(file)}'`, {
+      hint: `the composite must be one of ${COMPOSITE_EXTENSIONS.join(', ')}`,
+    });
+  }
+  return readFile(file, 'utf8');
+}
+
+async function importModule(
+  file: string,
+  source: string,
+  timeoutMs: number,
+  where: (line?: number, column?: number) => SourceLocation,
+): Promise<Record<string, unknown>> {
+  const { tsImport } = await import('tsx/esm/api');
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await withTimeout(tsImport(pathToFileURL(file).href, import.meta.url), timeoutMs, file, 'importing the module')) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof ScaffoldError) throw e;
+    const err = e as Error & { code?: string };
+    const syntax = /:(\d+):(\d+): ERROR: (.*)/.exec(err.message ?? '');
+    if (syntax) {
+      throw new ScaffoldError('E_SYNTAX', `syntax error: ${syntax[3]}`, {
+        hint: 'fix the syntax error; the module must compile as TypeScript or JavaScript',
+        location: where(Number(syntax[1]), Number(syntax[2])),
+        detail: codeLine(source, Number(syntax[1])),
+      });
+    }
+    if (err.code === 'ERR_MODULE_NOT_FOUND') {
+      const pkg = /Cannot find (?:package|module) '([^']+)'/.exec(err.message)?.[1] ?? '';
+      const line = lineOf(source, pkg);
+      throw new ScaffoldError('E_IMPORT', `cannot import '${pkg}': it is not installed or does not exist`, {
+        hint: `install it in the composite's project (npm install ${pkg.startsWith('.') ? '' : pkg}) or fix the path`.replace('  ', ' '),
+        location: where(line),
+      });
+    }
+    const frame = userFrames(err.stack)[0];
+    throw new ScaffoldError('E_IMPORT', `the module threw while loading: ${err.message ?? String(e)}`, {
+      hint: 'a composite module should only define and export the factory; fix the error at the line shown',
+      location: frame ? frameLocation(frame) : where(),
+      detail: frame ? codeLine(source, frame.line) : undefined,
+    });
+  }
+  // tsx loads a .ts file outside a "type": "module" package as CommonJS: the exports arrive one level deeper.
+  const inner = mod['default'];
+  if (inner && typeof inner === 'object' && 'default' in inner && Object.keys(mod).every((k) => k === 'default' || k === 'module.exports')) {
+    return inner as Record<string, unknown>;
+  }
+  return mod;
+}
+
+function pickExport(mod: Record<string, unknown>, name: string, file: string): unknown {
+  if (name in mod && mod[name] !== undefined) return mod[name];
+  const available = Object.keys(mod).filter((k) => k !== 'module.exports');
+  throw new ScaffoldError('E_NO_EXPORT', name === 'default' ? `${file} has no default export` : `${file} has no export named '${name}'`, {
+    hint: available.length
+      ? `choose one with --export NAME (exports: ${available.join(', ')}) or add a default export`
+      : 'export the model factory: export default function build() { ... }',
+    location: { file, line: 1 },
+  });
+}
+
+function factoryThrew(e: unknown, exportName: string, file: string): ScaffoldError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const frames = userFrames(err.stack);
+  const own = frames.find((f) => f.file === file) ?? frames[0];
+  return new ScaffoldError('E_FACTORY_THROWS', `factory '${exportName}' threw: ${err.message}`, {
+    hint: 'fix the error in the factory (the line shown is the first of your own frames)',
+    location: own ? frameLocation(own) : { file, line: 1 },
+    detail: frames.slice(0, 3).map((f) => f.text).join('\n') || undefined,
+    cause: e,
+  });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, file: string, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ScaffoldError('E_TIMEOUT', `${what} did not finish within ${ms / 1000} s`, {
+            hint: 'look for a promise that never settles or a very slow step; raise the limit with --timeout SECONDS',
+            location: { file, line: 1 },
+          }),
+        ),
+      ms,
+    );
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  return `a ${typeof value}`;
+}
+
+function isForeignModel(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { predict?: unknown }).predict === 'function' &&
+    Array.isArray((value as { layers?: unknown }).layers);
+}
+
+function lineOf(source: string, needle: string): number | undefined {
+  if (!needle) return undefined;
+  const index = source.indexOf(needle);
+  return index < 0 ? undefined : source.slice(0, index).split('\n').length;
+}
+
+function codeLine(source: string, line: number): string | undefined {
+  const text = source.split('\n')[line - 1];
+  return text === undefined ? undefined : `${line} | ${text.trimEnd()}`;
+}

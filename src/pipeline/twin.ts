@@ -1,0 +1,111 @@
+import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
+import { defineStubs } from '../../stubs/index.js';
+import type { StubSpec } from '../../stubs/spec.js';
+import { ScaffoldError } from '../errors.js';
+import { componentSeed, toStubSpec } from '../stubbing/stub-spec.js';
+import type { ProbeResult } from './probe.js';
+import type { Tf } from './tf-instance.js';
+
+type Layer = layers.Layer;
+
+export interface Twin {
+  model: LayersModel;
+  /** Component name -> its stub spec and the stub layer in the twin. */
+  stubs: Map<string, { spec: StubSpec; layer: Layer }>;
+  /** Id of a tensor of the original graph -> the twin's tensor in its place. */
+  tensors: Map<number, SymbolicTensor>;
+  /** Name of a layer of the original graph -> the layer applied in its place in the twin. */
+  layers: Map<string, Layer>;
+  params: number;
+}
+
+/**
+ * Rebuilds the composite's graph with each component replaced by its stub and every other layer
+ * (the user's own layers, masking, merges, ...) applied as in the original, in the same order.
+ */
+export function buildTwin(tf: Tf, probe: ProbeResult, file: string, seed: number): Twin {
+  const runtime = defineStubs(tf);
+  const stubs = new Map<string, { spec: StubSpec; layer: Layer }>();
+  const byHolder = new Map<Layer, Layer>();
+  probe.components.forEach((component, index) => {
+    const spec = toStubSpec(component.info, componentSeed(seed, index));
+    let stub: Layer;
+    try {
+      stub = runtime.stub(spec);
+    } catch (e) {
+      throw new ScaffoldError('E_UNSTUBBABLE', `cannot stub component '${component.info.name}': ${(e as Error).message}`, {
+        hint: 'raise --min-params to keep it real, or report the component shapes to scaffold-mini',
+        location: component.info.source ?? { file, line: 1 },
+      });
+    }
+    stubs.set(component.info.name, { spec, layer: stub });
+    byHolder.set(component.holder, component.holder === component.layer ? stub : rewrap(component.holder, stub));
+  });
+
+  const tensors = new Map<number, SymbolicTensor>();
+  const twinLayers = new Map<string, Layer>();
+  const inputs = probe.model.inputs.map((t) => {
+    const input = tf.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype as 'float32', name: t.sourceLayer.name });
+    tensors.set(t.id, input);
+    return input;
+  });
+  for (const node of probe.nodes) {
+    const layer = byHolder.get(node.layer) ?? node.layer;
+    twinLayers.set(node.layer.name, layer);
+    const args = node.inputs.map((t) => mapped(tensors, t));
+    const out = layer.apply(args.length === 1 ? (args[0] as SymbolicTensor) : args, mapArgs(node.callArgs, tensors));
+    const outs = (Array.isArray(out) ? out : [out]) as SymbolicTensor[];
+    node.outputs.forEach((t, i) => {
+      const twinTensor = outs[i];
+      if (twinTensor) tensors.set(t.id, twinTensor);
+    });
+  }
+  const model = tf.model({ inputs, outputs: probe.model.outputs.map((t) => mapped(tensors, t)), name: `${probe.model.name}_mini` });
+  reinitialiseLarge(tf, model, new Set([...stubs.values()].map((s) => s.layer)), seed);
+  return { model, stubs, tensors, layers: twinLayers, params: model.countParams() };
+}
+
+function rewrap(wrapper: Layer, stub: Layer): Layer {
+  const config = { ...(wrapper.getConfig() as Record<string, unknown>), layer: stub };
+  const Wrapper = wrapper.constructor as new (args: Record<string, unknown>) => Layer;
+  return new Wrapper(config);
+}
+
+function mapped(tensors: Map<number, SymbolicTensor>, t: SymbolicTensor): SymbolicTensor {
+  const twin = tensors.get(t.id);
+  if (!twin) throw new Error(`internal: tensor ${t.name} reached before it was built`);
+  return twin;
+}
+
+function mapArgs(args: Record<string, unknown>, tensors: Map<number, SymbolicTensor>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (key === 'mask') continue;
+    out[key] = mapValue(value, tensors);
+  }
+  return out;
+}
+
+function mapValue(value: unknown, tensors: Map<number, SymbolicTensor>): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapValue(v, tensors));
+  if (value && typeof value === 'object' && 'sourceLayer' in value && 'id' in value) {
+    return tensors.get((value as SymbolicTensor).id) ?? value;
+  }
+  return value;
+}
+
+/** Weights the free build left as zeros (more than 65,536 values) get cheap seeded random values. */
+function reinitialiseLarge(tf: Tf, model: LayersModel, stubs: Set<Layer>, seed: number): void {
+  for (const layer of model.layers) {
+    if (stubs.has(layer)) continue;
+    for (const weight of layer.weights) {
+      const shape = weight.shape as number[];
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (size <= 65_536 || weight.dtype !== 'float32') continue;
+      const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      const fanOut = shape[shape.length - 1] ?? 1;
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      weight.write(tf.randomUniform(shape, -limit, limit, 'float32', seed));
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SourceLocation } from '../model/source.js';
+
+const PACKAGE_ROOT = packageRoot();
+/** Folders of this tool's own code, whose frames are never the user's. */
+export const TOOL_ROOTS = ['dist', 'src', 'stubs'].map((d) => join(PACKAGE_ROOT, d) + sep);
+
+/** The folder holding scaffold-mini's package.json (works from src/ and from dist/src/). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'scaffold-mini') return dir;
+      } catch {
+        // not ours: keep walking up
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('scaffold-mini: cannot find its own package.json');
+    dir = up;
+  }
+}
+
+const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+
+export interface Frame {
+  fn: string;
+  file: string;
+  line: number;
+  column: number;
+  text: string;
+}
+
+/** Stack frames that belong to the user's code: not Node's, not a dependency's, not this tool's. */
+export function userFrames(stack: string | undefined, toolRoots: readonly string[] = TOOL_ROOTS): Frame[] {
+  if (!stack) return [];
+  const frames: Frame[] = [];
+  for (const text of stack.split('\n')) {
+    const m = FRAME.exec(text);
+    if (!m) continue;
+    let file = m[2] ?? '';
+    if (file.startsWith('file://')) file = fileURLToPath(file);
+    if (file.startsWith('node:') || file.includes('/node_modules/') || !file.startsWith('/')) continue;
+    if (toolRoots.some((root) => file.startsWith(root))) continue;
+    frames.push({ fn: m[1] ?? '<anonymous>', file, line: Number(m[3]), column: Number(m[4]), text: text.trim() });
+  }
+  return frames;
+}
+
+export function frameLocation(frame: Frame): SourceLocation {
+  return { file: frame.file, line: frame.line, column: frame.column };
+}

@@ -1,0 +1,82 @@
+import { relative } from 'node:path';
+import type { Finding, Report } from '../model/report.js';
+import { formatShape } from '../model/shape.js';
+
+export interface TerminalStyle {
+  color: boolean;
+}
+
+const paint = (on: boolean, code: number) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+/** A summary a person reads at a glance: components, checks, findings, the twin, the time. */
+export function renderTerminal(report: Report, style: TerminalStyle): string {
+  const red = paint(style.color, 31);
+  const green = paint(style.color, 32);
+  const yellow = paint(style.color, 33);
+  const dim = paint(style.color, 2);
+  const bold = paint(style.color, 1);
+  const lines: string[] = [];
+  lines.push(bold(`scaffold-mini ${report.file}`) + dim(`  seed ${report.seed}`));
+  lines.push('');
+  const rows = report.components.map((c) => [
+    c.name,
+    c.wrapper ? `${c.kind} (in ${c.wrapper})` : c.kind,
+    `${c.inputShapes.map(formatShape).join(' ')} -> ${c.outputShapes.map(formatShape).join(' ')}`,
+    c.outputActivation,
+    `${formatCount(c.params)} -> ${formatCount(c.stub.params)} (${percent(c.stub.params, c.params)})`,
+  ]);
+  lines.push(...table(['component', 'kind', 'shapes', 'activation', 'params real -> stub'], rows).map((l, i) => (i === 0 ? dim(l) : l)));
+  lines.push('');
+  lines.push(dim(`${report.boundaries.length} boundaries: `) + report.boundaries.map((b) => `${b.from} -> ${b.to}${b.masked ? ' (masked)' : ''}`).join(', '));
+  lines.push('');
+  for (const check of report.checks) {
+    const mark = check.status === 'pass' ? green('pass') : check.status === 'fail' ? red('FAIL') : yellow('skip');
+    lines.push(`  ${mark}  ${check.id.padEnd(20)} ${dim(`${check.runs} runs, ${check.ms} ms`)}${check.reason ? dim(`  (${check.reason})`) : ''}`);
+  }
+  if (report.findings.length) lines.push('');
+  for (const finding of report.findings) lines.push(...renderFinding(finding, report, { red, yellow, dim }));
+  lines.push('');
+  if (report.twin.file) lines.push(`twin: ${report.twin.file} (${report.twin.mode}; ${formatCount(report.twin.params)} params vs ${formatCount(report.twin.realParams)} real)`);
+  for (const note of report.twin.notes) lines.push(dim(`  note: ${note}`));
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
+  const verdict = errors ? red(`${errors} error(s)`) : green('no errors');
+  const t = report.timings;
+  lines.push(
+    `${verdict}, ${warnings} warning(s); ${report.checks.length} checks in ${formatMs(t.totalMs)} ` +
+      dim(`(load ${t.loadMs} ms, probe ${t.probeMs} ms, twin ${t.twinMs} ms, checks ${t.checksMs} ms, emit ${t.emitMs} ms)`),
+  );
+  return lines.join('\n');
+}
+
+function renderFinding(f: Finding, report: Report, c: Record<'red' | 'yellow' | 'dim', (s: string) => string>): string[] {
+  const label = f.severity === 'error' ? c.red('error') : c.yellow(f.severity);
+  const out = [`${label} [${f.check}] ${f.message}`];
+  if (f.source) out.push(c.dim(`    at ${relative(process.cwd(), f.source.file) || f.source.file}:${f.source.line}`));
+  if (f.counterexample) out.push(c.dim(`    counterexample: ${JSON.stringify(f.counterexample)}`));
+  if (f.seed !== undefined) out.push(c.dim(`    replay: npx scaffold-mini ${report.file} --only ${f.check} --seed ${f.seed}`));
+  return out;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return String(n);
+}
+
+function percent(part: number, whole: number): string {
+  if (whole === 0) return '-';
+  const p = (100 * part) / whole;
+  return p < 0.01 ? '<0.01%' : `${p.toFixed(2)}%`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms} ms`;
+}
