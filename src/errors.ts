@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { SourceLocation } from './model/source.js';
 
 /** Every way the input or the arguments can be unusable (exit code 2). */
@@ -49,10 +50,16 @@ export function isScaffoldError(e: unknown): e is ScaffoldError {
 /** `file:line:col: message` then the detail and the hint: the whole stderr output for a known failure. */
 export function formatError(e: ScaffoldError): string {
   const where = e.location
-    ? `${e.location.file}:${e.location.line}${e.location.column ? `:${e.location.column}` : ''}: `
+    ? `${displayPath(e.location.file)}:${e.location.line}${e.location.column ? `:${e.location.column}` : ''}: `
     : '';
   const lines = [`scaffold-mini: ${where}${e.message}`];
   if (e.detail) lines.push(...e.detail.split('\n').map((l) => `  ${l}`));
   lines.push(`hint: ${e.hint}`);
   return lines.join('\n');
+}
+
+/** A path as the user typed it: relative to the working folder when inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
 }

@@ -1,7 +1,5 @@
 import type { Tensor, layers } from '@tensorflow/tfjs';
-import type { Boundary } from '../model/report.js';
 import { topLevelNodes } from '../pipeline/graph.js';
-import type { ProbeResult } from '../pipeline/probe.js';
 import type { Tf } from '../pipeline/tf-instance.js';
 import type { Twin } from '../pipeline/twin.js';
 import { makeInputs, type Sample, type SampleSpace } from './fake-inputs.js';
@@ -16,11 +14,11 @@ export interface TensorSummary {
   nonFinite: number;
 }
 
-/** One forward pass of the twin on one sample: every boundary tensor and every model output. */
+/** One forward pass of the twin on one sample: every watched tensor and every model output. */
 export interface Observation {
   sample: Sample;
-  /** Indexed like `probe.boundaries`; undefined where the pass did not get that far. */
-  boundaries: (TensorSummary | undefined)[];
+  /** Indexed like the observer's taps; undefined where the pass did not get that far. */
+  taps: (TensorSummary | undefined)[];
   outputs: TensorSummary[];
   /** The twin threw on this sample. */
   error?: string;
@@ -28,7 +26,8 @@ export interface Observation {
 
 export interface Observer {
   observe(sample: Sample): Observation;
-  readonly boundaries: readonly Boundary[];
+  /** Ids of the original graph's tensors that are recorded, in tap order. */
+  readonly taps: readonly number[];
   /** Forward passes actually run (cache misses). */
   readonly passes: number;
 }
@@ -42,16 +41,16 @@ interface Source {
 
 /**
  * Runs the twin with `predict` (the executor the user's model runs with, masks and all) and records
- * each boundary tensor by wrapping the `call` of the layers that produce them. Observations are
- * cached per sample, so checks over the same fast-check seed share forward passes.
+ * each tapped tensor (given by its id in the original graph) by wrapping the `call` of the layers
+ * that produce them. Observations are cached per sample, so checks over the same fast-check seed
+ * share forward passes.
  */
-export function createObserver(tf: Tf, probe: ProbeResult, twin: Twin, space: SampleSpace): Observer {
+export function createObserver(tf: Tf, twin: Twin, space: SampleSpace, taps: readonly number[]): Observer {
   const inputIndex = new Map(twin.model.inputs.map((t, i) => [t.id, i]));
   const callOrder = callOrderOf(twin);
-  const sources: (Source | { input: number })[] = probe.boundaries.map((b, i) => {
-    const original = probe.boundaryTensors[i];
-    const twinTensor = original === undefined ? undefined : twin.tensors.get(original);
-    if (!twinTensor) throw new Error(`internal: boundary ${b.from} -> ${b.to} is missing from the twin`);
+  const sources: (Source | { input: number })[] = taps.map((original) => {
+    const twinTensor = twin.tensors.get(original);
+    if (!twinTensor) throw new Error(`internal: tensor ${original} is missing from the twin`);
     const input = inputIndex.get(twinTensor.id);
     if (input !== undefined) return { input };
     const nodes = callOrder.get(twinTensor.sourceLayer) ?? [];
@@ -75,7 +74,7 @@ export function createObserver(tf: Tf, probe: ProbeResult, twin: Twin, space: Sa
   const cache = new Map<string, Observation>();
   let passes = 0;
   return {
-    boundaries: probe.boundaries,
+    taps,
     get passes() {
       return passes;
     },
@@ -90,10 +89,10 @@ export function createObserver(tf: Tf, probe: ProbeResult, twin: Twin, space: Sa
       try {
         const out = twin.model.predict(inputs, { batchSize: sample.batch });
         const outputs = Array.isArray(out) ? out : [out];
-        observation = { sample, boundaries: collect(sources, recording, inputs), outputs: outputs.map(summarise) };
+        observation = { sample, taps: collect(sources, recording, inputs), outputs: outputs.map(summarise) };
         tf.dispose(outputs);
       } catch (e) {
-        observation = { sample, boundaries: collect(sources, recording, inputs), outputs: [], error: (e as Error).message };
+        observation = { sample, taps: collect(sources, recording, inputs), outputs: [], error: (e as Error).message };
       } finally {
         recording = null;
         tf.dispose(inputs);

@@ -1,3 +1,4 @@
+import type { SymbolicTensor } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import type { DType, Shape } from '../model/shape.js';
 import type { CheckContext, CheckOutcome } from './check.js';
@@ -15,13 +16,26 @@ export interface WatchedTensor {
   pick(observation: Observation): TensorSummary | undefined;
 }
 
+/**
+ * The tensors the first checks watch: the outputs of the user's own layers (where a declared shape
+ * can differ from the computed one), every boundary, and every model output.
+ */
 export function watchedTensors(ctx: CheckContext): WatchedTensor[] {
+  const tapIndex = new Map(ctx.observer.taps.map((id, i) => [id, i]));
+  const pick = (id: number | undefined) => (o: Observation) => (id === undefined ? undefined : o.taps[tapIndex.get(id) ?? -1]);
+  const custom = customLayerOutputs(ctx).map(({ layer, tensor }): WatchedTensor => ({
+    where: `layer '${layer}'`,
+    shape: [...tensor.shape],
+    dtype: tensor.dtype as DType,
+    blame: layer,
+    pick: pick(tensor.id),
+  }));
   const boundaries = ctx.probe.boundaries.map((b, i): WatchedTensor => ({
     where: `${b.from} -> ${b.to}`,
     shape: b.shape,
     dtype: b.dtype,
     blame: b.to === 'output' ? b.from : b.to,
-    pick: (o) => o.boundaries[i],
+    pick: pick(ctx.probe.boundaryTensors[i]),
   }));
   const outputs = ctx.probe.model.outputs.map((t, i): WatchedTensor => ({
     where: `output '${t.sourceLayer.name}'`,
@@ -30,7 +44,20 @@ export function watchedTensors(ctx: CheckContext): WatchedTensor[] {
     blame: t.sourceLayer.name,
     pick: (o) => o.outputs[i],
   }));
-  return [...boundaries, ...outputs];
+  return [...custom, ...boundaries, ...outputs];
+}
+
+/** Output tensors of the user's own layer classes in the composite's top-level graph. */
+export function customLayerOutputs(ctx: Pick<CheckContext, 'probe'>): { layer: string; tensor: SymbolicTensor }[] {
+  return ctx.probe.nodes
+    .filter((node) => !ctx.probe.builtins.has(node.layer.constructor))
+    .flatMap((node) => node.outputs.map((tensor) => ({ layer: node.layer.name, tensor })));
+}
+
+/** Every original tensor the observer must record for the first checks. */
+export function tapsFor(probe: CheckContext['probe']): number[] {
+  const ids = [...customLayerOutputs({ probe }).map((c) => c.tensor.id), ...probe.boundaryTensors];
+  return [...new Set(ids)];
 }
 
 /**

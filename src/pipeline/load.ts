@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ScaffoldError } from '../errors.js';
+import { displayPath, ScaffoldError } from '../errors.js';
 import type { SourceLocation } from '../model/source.js';
 import { withFreeInitializers } from './free-init.js';
 import { recordApplySites, type ApplySites } from './apply-sites.js';
@@ -39,13 +39,14 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
       const mod = await importModule(file, source, options.timeoutMs, where);
       const exportName = options.exportName ?? 'default';
       const value = pickExport(mod, exportName, file);
+      const exportSite = where(exportLine(source, exportName));
       if (value instanceof tf.LayersModel) {
         return { model: value, exportName, exportKind: 'instance' as const, exports: mod, source, applySites };
       }
       if (typeof value !== 'function') {
         throw new ScaffoldError('E_EXPORT_KIND', `export '${exportName}' is ${describe(value)}, not a model factory`, {
           hint: 'export a function that returns a tf.LayersModel (or a promise of one), or the model itself',
-          location: where(),
+          location: exportSite,
         });
       }
       let result: unknown;
@@ -57,7 +58,7 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
       }
       if (result instanceof Promise) {
         exportKind = 'async-factory';
-        result = await withTimeout(result, options.timeoutMs, file, `factory '${exportName}'`).catch((e: unknown) => {
+        result = await withTimeout(result, options.timeoutMs, exportSite, `factory '${exportName}'`).catch((e: unknown) => {
           if (e instanceof ScaffoldError) throw e;
           throw factoryThrew(e, exportName, file);
         });
@@ -68,7 +69,7 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
           hint: foreign
             ? 'the module uses another copy of @tensorflow/tfjs than the one found from its folder: install one copy'
             : 'return the model built with tf.model(...) or tf.sequential(...)',
-          location: where(),
+          location: exportSite,
         });
       }
       return { model: result, exportName, exportKind, exports: mod, source, applySites };
@@ -79,17 +80,17 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
 async function readSource(file: string): Promise<string> {
   const info = await stat(file).catch(() => null);
   if (!info) {
-    throw new ScaffoldError('E_FILE_MISSING', `no such file: ${file}`, {
+    throw new ScaffoldError('E_FILE_MISSING', `no such file: ${displayPath(file)}`, {
       hint: 'pass the path of a .ts, .mts, .js or .mjs module that exports a model factory',
     });
   }
   if (!info.isFile()) {
-    throw new ScaffoldError('E_FILE_KIND', `${file} is not a file`, {
+    throw new ScaffoldError('E_FILE_KIND', `${displayPath(file)} is a folder, not a module`, {
       hint: 'pass the path of the composite module itself, not a folder',
     });
   }
   if (!(COMPOSITE_EXTENSIONS as readonly string[]).includes(extname(file))) {
-    throw new ScaffoldError('E_FILE_KIND', `${file}: unsupported file type '${extname(file)}'`, {
+    throw new ScaffoldError('E_FILE_KIND', `${displayPath(file)}: unsupported file type '${extname(file)}'`, {
       hint: `the composite must be one of ${COMPOSITE_EXTENSIONS.join(', ')}`,
     });
   }
@@ -105,7 +106,10 @@ async function importModule(
   const { tsImport } = await import('tsx/esm/api');
   let mod: Record<string, unknown>;
   try {
-    mod = (await withTimeout(tsImport(pathToFileURL(file).href, import.meta.url), timeoutMs, file, 'importing the module')) as Record<string, unknown>;
+    mod = (await withTimeout(tsImport(pathToFileURL(file).href, import.meta.url), timeoutMs, where(), 'importing the module')) as Record<
+      string,
+      unknown
+    >;
   } catch (e) {
     if (e instanceof ScaffoldError) throw e;
     const err = e as Error & { code?: string };
@@ -143,7 +147,7 @@ async function importModule(
 function pickExport(mod: Record<string, unknown>, name: string, file: string): unknown {
   if (name in mod && mod[name] !== undefined) return mod[name];
   const available = Object.keys(mod).filter((k) => k !== 'module.exports');
-  throw new ScaffoldError('E_NO_EXPORT', name === 'default' ? `${file} has no default export` : `${file} has no export named '${name}'`, {
+  throw new ScaffoldError('E_NO_EXPORT', name === 'default' ? 'the module has no default export' : `the module has no export named '${name}'`, {
     hint: available.length
       ? `choose one with --export NAME (exports: ${available.join(', ')}) or add a default export`
       : 'export the model factory: export default function build() { ... }',
@@ -163,7 +167,7 @@ function factoryThrew(e: unknown, exportName: string, file: string): ScaffoldErr
   });
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, file: string, what: string): Promise<T> {
+async function withTimeout<T>(promise: Promise<T>, ms: number, location: SourceLocation, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -171,12 +175,11 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, file: string, wha
         reject(
           new ScaffoldError('E_TIMEOUT', `${what} did not finish within ${ms / 1000} s`, {
             hint: 'look for a promise that never settles or a very slow step; raise the limit with --timeout SECONDS',
-            location: { file, line: 1 },
+            location,
           }),
         ),
       ms,
     );
-    timer.unref();
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -195,6 +198,16 @@ function describe(value: unknown): string {
 function isForeignModel(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { predict?: unknown }).predict === 'function' &&
     Array.isArray((value as { layers?: unknown }).layers);
+}
+
+/** The line that declares an export (`export default ...`, `export function NAME`), or undefined. */
+function exportLine(source: string, name: string): number | undefined {
+  const pattern =
+    name === 'default'
+      ? /export\s+default\b/
+      : new RegExp(`export\\s+(?:async\\s+)?(?:function\\*?|const|let|var|class)\\s+${name.replace(/[^\w$]/g, '')}\\b`);
+  const match = pattern.exec(source);
+  return match ? source.slice(0, match.index).split('\n').length : undefined;
 }
 
 function lineOf(source: string, needle: string): number | undefined {

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { CheckContext } from '../checks/check.js';
 import { sampleSpace, type MiniSpec } from '../checks/fake-inputs.js';
 import { createObserver } from '../checks/observe.js';
+import { tapsFor } from '../checks/tensor-property.js';
 import { CHECKS } from '../checks/registry.js';
 import { resolveOptions, type Options, type ResolvedOptions } from '../config.js';
 import type { CheckResult, Finding, Report, ReportComponent } from '../model/report.js';
@@ -49,7 +50,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
     seed: opts.seed,
     runs: opts.runs,
     space,
-    observer: createObserver(tf, probed, twin, space),
+    observer: createObserver(tf, twin, space, tapsFor(probed)),
     sourceOf,
   };
   const checksStarted = performance.now();
