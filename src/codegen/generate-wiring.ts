@@ -77,12 +77,10 @@ export function generateWiring(input: WiringInput): string {
 /** The expression that builds one layer of the graph. */
 function construct(layer: GraphLayer, input: WiringInput, helper: string): Code {
   const { spec, names } = input;
-  if (layer.component) {
-    if (!spec.components.some((c) => c.name === layer.name)) {
-      throw new Error(`scaffold-mini: layer '${layer.name}' is marked as a component but has no stub spec`);
-    }
-    return code(stubCall(names, layer.name));
-  }
+  if (spec.components.some((c) => c.name === layer.name)) return code(stubCall(names, layer.name));
+  // A wrapper holding a component: the wrapper stays, built around the stub.
+  if (spec.components.some((c) => c.wrapper === layer.name)) return builtIn(layer.className, layer.name, layer.config, input, helper, 0);
+  if (layer.component) throw new Error(`scaffold-mini: layer '${layer.name}' is marked as a component but has no stub spec`);
   if (layer.custom) {
     const cls = input.classes.get(layer.className);
     if (!cls) {

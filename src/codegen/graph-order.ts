@@ -12,9 +12,11 @@ export interface NodeSlot {
 const RNN_STATES: Readonly<Record<string, number>> = { LSTM: 2, ConvLSTM2D: 2, GRU: 1, SimpleRNN: 1 };
 
 /**
- * Reads a GraphSpec as a graph of node slots. A TensorRef's `nodeIndex` is taken as the position
- * in the layer's `nodes` when it fits; else (tfjs numbering, which also counts applications outside
- * this graph, e.g. a nested model's own node 0) as the rank among the indices this graph uses.
+ * Reads a GraphSpec as a graph of node slots. A TensorRef's `nodeIndex` is tfjs's numbering
+ * (`layer.inboundNodes`, which also counts applications outside this graph, e.g. a nested model's
+ * own node 0). When the node entries carry their `nodeIndex` it is matched exactly; else it is taken
+ * as the position in `nodes` when every index fits, or as its rank among the indices this graph uses
+ * (both assume `nodes` lists a layer's applications in the order they were made).
  */
 export class GraphOrder {
   private readonly layerIndex = new Map<string, number>();
@@ -31,6 +33,11 @@ export class GraphOrder {
     });
     const refs = [...graph.layers.flatMap((l) => l.nodes.flatMap((n) => n.inbound)), ...graph.outputs];
     for (const layer of graph.layers) {
+      const recorded = layer.nodes.map((n) => (n as { nodeIndex?: unknown }).nodeIndex);
+      if (recorded.every((n): n is number => typeof n === 'number')) {
+        this.nodeMaps.set(layer.name, new Map(recorded.map((n, k) => [n, k])));
+        continue;
+      }
       const used = [...new Set(refs.filter((r) => r.layer === layer.name).map((r) => r.nodeIndex))].sort((a, b) => a - b);
       const identity = used.every((n) => n < layer.nodes.length);
       this.nodeMaps.set(layer.name, new Map(used.map((n, rank) => [n, identity ? n : rank])));

@@ -13,6 +13,8 @@ export interface TwinNames {
   mini: string;
   specs: string;
   defineStubs: string;
+  /** The `StubSpec` type of the stub runtime. */
+  stubSpec: string;
 }
 
 /** The twin's text, split where the twin inserts its stubs block. */
@@ -63,10 +65,12 @@ export function importRun(parsed: ParsedComposite): { start: number; split: numb
 }
 
 /** The import lines the twin adds below the composite's own. */
-export function addedImports(names: TwinNames, tfPackage: string): string[] {
+export function addedImports(names: TwinNames, tfPackage: string, withSpecType: boolean): string[] {
   const lines: string[] = [];
   if (names.importTf) lines.push(`import * as ${names.tf} from ${quote(tfPackage)};`);
-  const binding = names.defineStubs === 'defineStubs' ? 'defineStubs' : `defineStubs as ${names.defineStubs}`;
-  lines.push(`import { ${binding} } from './stubs/index.js';`);
+  const as = (name: string, local: string): string => (name === local ? name : `${name} as ${local}`);
+  const bindings = [as('defineStubs', names.defineStubs)];
+  if (withSpecType) bindings.push(`type ${as('StubSpec', names.stubSpec)}`);
+  lines.push(`import { ${bindings.join(', ')} } from './stubs/index.js';`);
   return lines;
 }

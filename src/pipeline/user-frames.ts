@@ -46,9 +46,21 @@ export function userFrames(stack: string | undefined, toolRoots: readonly string
     if (file.startsWith('file://')) file = fileURLToPath(file);
     if (file.startsWith('node:') || file.includes('/node_modules/') || !file.startsWith('/')) continue;
     if (toolRoots.some((root) => file.startsWith(root))) continue;
+    // Source maps of bundled dependencies name files that do not exist (e.g. `tfjs-layers/src/...`).
+    if (!fileExists(file)) continue;
     frames.push({ fn: m[1] ?? '<anonymous>', file, line: Number(m[3]), column: Number(m[4]), text: text.trim() });
   }
   return frames;
+}
+
+const existing = new Map<string, boolean>();
+function fileExists(file: string): boolean {
+  let known = existing.get(file);
+  if (known === undefined) {
+    known = existsSync(file);
+    existing.set(file, known);
+  }
+  return known;
 }
 
 export function frameLocation(frame: Frame): SourceLocation {

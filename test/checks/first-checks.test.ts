@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { example, fixture, runQuiet } from '../helpers/run.js';
+
+describe('shape, dtype and finite: each fails on its bug and passes on the near-miss', () => {
+  it('shape: a user layer that returns fewer steps than it declares, shrunk to the shortest input', async () => {
+    const report = await runQuiet(fixture('checks/shape-bug.ts'), { only: ['shape'], runs: 100 });
+    assert.equal(report.ok, false);
+    const finding = report.findings.find((f) => f.where === "layer 'last_steps'");
+    assert.ok(finding, JSON.stringify(report.findings));
+    assert.equal(finding.severity, 'error');
+    assert.match(finding.message, /expected \[1, 4, 64\] for batch 1, got \[1, \d, 64\]/);
+    assert.equal(finding.source?.line, 20);
+    assert.deepEqual({ batch: finding.counterexample?.['batch'], length: finding.counterexample?.['length'] }, { batch: 1, length: 1 });
+  });
+
+  it('shape: the padded near-miss passes', async () => {
+    const report = await runQuiet(fixture('checks/shape-ok.ts'), { runs: 100 });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.checks.find((c) => c.id === 'shape')?.status, 'pass');
+  });
+
+  it('dtype: a user layer that returns int32 indices where floats are declared', async () => {
+    const report = await runQuiet(fixture('checks/dtype-bug.ts'), { only: ['dtype'] });
+    const finding = report.findings.find((f) => f.check === 'dtype');
+    assert.equal(finding?.where, "layer 'strongest'");
+    assert.match(finding?.message ?? '', /expected dtype float32, got int32/);
+  });
+
+  it('finite: log of ReLU outputs gives -Infinity, log1p does not', async () => {
+    const bad = await runQuiet(fixture('checks/finite-bug.ts'), { only: ['finite'] });
+    assert.ok(bad.findings.some((f) => f.check === 'finite' && f.where === "layer 'log_scale'"), JSON.stringify(bad.findings));
+    const good = await runQuiet(fixture('checks/finite-ok.ts'), { only: ['finite'] });
+    assert.deepEqual(good.findings, []);
+  });
+
+  it('replays a finding from its seed with --only', async () => {
+    const first = await runQuiet(fixture('checks/shape-bug.ts'), { only: ['shape'], seed: 99, runs: 100 });
+    const finding = first.findings[0];
+    assert.ok(finding?.seed !== undefined);
+    const again = await runQuiet(fixture('checks/shape-bug.ts'), { only: ['shape'], seed: finding.seed, runs: 100 });
+    assert.deepEqual(again.findings, first.findings);
+  });
+
+  it('the tracker example passes all three with 100 runs each', async () => {
+    const report = await runQuiet(example('tracker/composite.ts'), { runs: 100 });
+    assert.deepEqual(report.findings, []);
+    assert.deepEqual(report.checks.map((c) => [c.id, c.status, c.runs]), [['shape', 'pass', 100], ['dtype', 'pass', 100], ['finite', 'pass', 100]]);
+  });
+});

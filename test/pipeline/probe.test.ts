@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { example, fixture, runQuiet } from '../helpers/run.js';
+
+describe('probe: the tracker example', async () => {
+  const report = await runQuiet(example('tracker/composite.ts'), { runs: 5 });
+  const byName = new Map(report.components.map((c) => [c.name, c]));
+
+  it('finds the nested models and the heavy built-in layers, not the user layer', () => {
+    assert.deepEqual([...byName.keys()], ['backbone', 'detector', 'head', 'motion', 'fuse']);
+    assert.ok(!byName.has('crop'), 'the user crop layer is wiring, never stubbed');
+    assert.ok(!byName.has('label'), 'a dense layer below --min-params stays real');
+  });
+
+  it('records shapes, activations, masks and parameter counts without building for real', () => {
+    const backbone = byName.get('backbone');
+    assert.deepEqual(backbone?.inputShapes, [[null, 224, 224, 3]]);
+    assert.deepEqual(backbone?.outputShapes, [[null, 14, 14, 256]]);
+    assert.equal(backbone?.outputActivation, 'relu');
+    assert.equal(backbone?.kind, 'conv');
+    assert.equal(byName.get('detector')?.outputActivation, 'sigmoid');
+    const motion = byName.get('motion');
+    assert.equal(motion?.kind, 'recurrent');
+    assert.equal(motion?.params, 4 * 256 * (16 + 256 + 1));
+    assert.deepEqual(motion?.masking, { supports: true, consumes: true, emits: 'none' });
+    assert.deepEqual(motion?.recurrent, { cell: 'lstm', returnSequences: false, goBackwards: false, bidirectional: false });
+    assert.equal(byName.get('fuse')?.kind, 'dense');
+  });
+
+  it('points each component at the line that applies it', () => {
+    assert.match(report.components[0]?.source?.file ?? '', /tracker\/composite\.ts$/);
+    assert.ok((byName.get('motion')?.source?.line ?? 0) > 90);
+  });
+
+  it('lists the boundaries, with the masked one marked', () => {
+    const names = report.boundaries.map((b) => `${b.from} -> ${b.to}`);
+    for (const expected of ['image -> backbone', 'backbone -> detector', 'backbone -> crop', 'crop -> head', 'track_mask -> motion', 'motion -> join', 'detector -> output']) {
+      assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
+    }
+    const masked = report.boundaries.filter((b) => b.masked).map((b) => `${b.from} -> ${b.to}`);
+    assert.deepEqual(masked, ['track_mask -> motion']);
+  });
+
+  it('keeps each stub at or under 1% of its component', () => {
+    for (const c of report.components) assert.ok(c.stub.params <= c.params / 100, `${c.name}: ${c.stub.params} of ${c.params}`);
+  });
+});
+
+describe('probe: thresholds and wrappers', () => {
+  it('--min-params decides which built-in layers are components', async () => {
+    const all = await runQuiet(fixture('good/async-factory.ts'), { exportName: 'buildTagger', minParams: 0, runs: 5 });
+    assert.ok(all.components.some((c) => c.name === 'tags'));
+    const none = await runQuiet(fixture('good/async-factory.ts'), { exportName: 'buildTagger', minParams: 20_000, runs: 5 });
+    assert.deepEqual(none.components.map((c) => c.name), ['embed']);
+  });
+
+  it('stubs the model inside a TimeDistributed wrapper and keeps the wrapper', async () => {
+    const report = await runQuiet(fixture('good/wrapped.ts'), { runs: 5 });
+    const frame = report.components.find((c) => c.name === 'frame_encoder');
+    assert.equal(frame?.wrapper, 'per_frame');
+    assert.deepEqual(frame?.inputShapes, [[null, 32, 32, 3]]);
+    assert.equal(report.ok, true);
+  });
+});
