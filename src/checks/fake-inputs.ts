@@ -77,15 +77,52 @@ export function concreteShape(shape: Shape, sample: Sample): number[] {
   return shape.map((d, axis) => (axis === 0 ? sample.batch : d ?? sample.length));
 }
 
-/** Fake input tensors for a sample, reproducible from its data seed. */
+/**
+ * Fake input tensors for a sample, reproducible from its data seed: each input is a window of a
+ * fixed pool of uniform noise, taken at an offset derived from the seed (generating fresh noise for a
+ * 224x224x3 image batch costs more than the twin's forward pass).
+ */
 export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[] {
   return plans.map((plan, i) => {
     const shape = concreteShape(plan.shape, sample);
-    const seed = sample.dataSeed + i * 1013;
+    const size = shape.reduce((a, b) => a * b, 1);
+    const noise = window(size, mix(sample.dataSeed, i));
     const { lo, hi } = plan.values;
     if (plan.values.kind === 'int') {
-      return tf.tidy(() => tf.floor(tf.randomUniform(shape, lo, hi, 'float32', seed)).clipByValue(lo, hi - 1).cast(plan.dtype));
+      const ints = new Int32Array(size);
+      for (let j = 0; j < size; j++) ints[j] = Math.min(hi - 1, lo + Math.floor((noise[j] ?? 0) * (hi - lo)));
+      return plan.dtype === 'int32' ? tf.tensor(ints, shape, 'int32') : tf.tensor(Float32Array.from(ints), shape, 'float32');
     }
-    return tf.randomUniform(shape, lo, hi, plan.dtype, seed);
+    const values = new Float32Array(size);
+    for (let j = 0; j < size; j++) values[j] = lo + (noise[j] ?? 0) * (hi - lo);
+    return tf.tensor(values, shape, plan.dtype === 'int32' ? 'int32' : 'float32');
   });
+}
+
+const POOL_SIZE = 1 << 22;
+let pool: Float32Array | null = null;
+
+/** `size` values in [0, 1) from the shared noise pool, starting at an offset chosen by `seed`. */
+function window(size: number, seed: number): Float32Array {
+  if (!pool) {
+    pool = new Float32Array(POOL_SIZE);
+    let state = 0x2545f491;
+    for (let j = 0; j < POOL_SIZE; j++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      pool[j] = (state >>> 8) / 16777216;
+    }
+  }
+  if (size <= POOL_SIZE) {
+    const offset = seed % (POOL_SIZE - size + 1);
+    return pool.subarray(offset, offset + size);
+  }
+  const out = new Float32Array(size);
+  for (let j = 0; j < size; j += POOL_SIZE) out.set(pool.subarray(0, Math.min(POOL_SIZE, size - j)), j);
+  return out;
+}
+
+function mix(seed: number, index: number): number {
+  let z = (seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  return (z ^ (z >>> 13)) >>> 0;
 }

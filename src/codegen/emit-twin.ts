@@ -60,7 +60,7 @@ export async function renderTwin(spec: TwinSpec, options: RenderOptions): Promis
     modeLine = `mode: rewritten -- your code, with the construction of each component (${list}) replaced by a stub`;
   } else {
     mode = 'generated';
-    twin = generatedText(parsed, imports, spec, names, scope);
+    twin = generatedText(parsed, imports, spec, names);
     notes.push(`generated mode: the wiring was rebuilt from the probed graph, because ${located.reason}`);
     modeLine = `mode: generated -- the wiring rebuilt from the probed graph, because ${located.reason}`;
   }
@@ -96,11 +96,13 @@ function twinNames(scope: NameScope, imports: CompositeImports): TwinNames {
 }
 
 /** Generated mode: the composite's imports, its classes and what they need, then the generated factory. */
-function generatedText(parsed: ParsedComposite, imports: CompositeImports, spec: TwinSpec, names: TwinNames, scope: NameScope): TwinText {
+function generatedText(parsed: ParsedComposite, imports: CompositeImports, spec: TwinSpec, names: TwinNames): TwinText {
   const { start, split } = importRun(parsed);
   const edits = imports.specifierEdits;
   const later = imports.declarations.filter((d) => d.getStart() >= split).map((d) => applyEdits(parsed.text, edits, d.getStart(), d.getEnd()));
   const kept = keepDeclarations(parsed, spec.exportName, edits);
+  // Only the kept code and the twin's own names matter: the user's factory is not in the twin.
+  const scope = new NameScope([...kept.identifiers, names.tf, names.mini, names.specs, names.defineStubs, names.stubSpec]);
   const wiring = generateWiring({ spec, names, scope, classes: kept.classes, compositeName: parse(spec.compositeFile).name });
   return {
     imports: [applyEdits(parsed.text, edits, start, split).trimEnd(), ...later].filter((s) => s !== '').join('\n'),

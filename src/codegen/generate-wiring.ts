@@ -29,6 +29,7 @@ export function generateWiring(input: WiringInput): string {
   const tf = names.tf;
   const graph = spec.graph;
   const order = new GraphOrder(graph, spec.components);
+  if (spec.exportName !== 'default') scope.reserve(spec.exportName);
   const helper = scope.claim('fromConfig');
   const tensorOf = new Map<string, string>();
   const lines: string[] = [];

@@ -22,6 +22,11 @@ export class NameScope {
     this.taken = new Set(taken);
   }
 
+  /** Marks names as used without renaming them (names the output must have, like an export). */
+  reserve(...names: string[]): void {
+    for (const name of names) this.taken.add(name);
+  }
+
   /** `preferred` itself when free, else `preferred2`, `preferred3`, ... */
   claim(preferred: string): string {
     const base = toIdentifier(preferred);

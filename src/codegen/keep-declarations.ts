@@ -16,6 +16,8 @@ export interface KeptCode {
   text: string;
   /** Custom layer classes by registered class name (`static className`) and by class name. */
   classes: Map<string, CustomClass>;
+  /** Every identifier in the kept statements and the imports: what generated names must avoid. */
+  identifiers: Set<string>;
 }
 
 /**
@@ -50,11 +52,12 @@ export function keepDeclarations(parsed: ParsedComposite, exportName: string, ed
       if (isReference(tm, id)) keep(declares.get(id.getText()));
     }
   }
-  const text = statements
-    .filter((s) => kept.has(s))
-    .map((s) => applyEdits(parsed.text, edits, s.getPos(), s.getEnd()).replace(/^\s*\n/, ''))
-    .join('\n\n');
-  return { text, classes: customClasses(parsed) };
+  const keptInOrder = statements.filter((s) => kept.has(s));
+  const text = keptInOrder.map((s) => applyEdits(parsed.text, edits, s.getPos(), s.getEnd()).replace(/^\s*\n/, '')).join('\n\n');
+  const identifiers = new Set(
+    [...file.getImportDeclarations(), ...keptInOrder].flatMap((s) => s.getDescendantsOfKind(tm.SyntaxKind.Identifier).map((i) => i.getText())),
+  );
+  return { text, classes: customClasses(parsed), identifiers };
 }
 
 /** Classes of the composite and its named imports, keyed by `static className` and by name. */

@@ -1,0 +1,51 @@
+// Part of scaffold-mini's stub runtime. This folder is copied beside every emitted twin,
+// so its files import nothing but each other and (types only) @tensorflow/tfjs.
+
+/** A tensor shape; `null` marks a free dimension. Axis 0 is the batch axis. */
+export type StubShape = (number | null)[];
+
+/** What a component does with masks (see ComponentInfo.masking in the tool). */
+export interface StubMask {
+  /** `supportsMasking` of the original: when false, tfjs never calls `computeMask`. */
+  supports: boolean;
+  /** The original's computation uses the mask it receives (an RNN does). */
+  consumes: boolean;
+  /** What `computeMask` returns: nothing, the input mask, or `input != 0` (Embedding with maskZero). */
+  emits: 'none' | 'pass' | 'nonzero';
+}
+
+/** Everything a stub needs to stand in for one component at its boundary. */
+export interface StubSpec {
+  /** The original component's name: the stub layer takes the same name. */
+  name: string;
+  template: 'conv' | 'recurrent' | 'dense' | 'embedding' | 'generic';
+  /** Full input shapes of the original, batch axis included (null). */
+  inputShapes: StubShape[];
+  /** Full output shapes of the original, batch axis included (null). */
+  outputShapes: StubShape[];
+  outputDtypes: string[];
+  /** The original's final activation, as a tfjs activation identifier ('relu', 'softmax', 'tanh', 'linear', ...). */
+  activation: string;
+  mask: StubMask;
+  /** Seed for the stub's weights and fixed projections, so a twin is reproducible. */
+  seed: number;
+  /**
+   * For a conv component with free spatial dims: the output size per spatial axis for a given input size,
+   * measured on the original. Per spatial axis (one entry broadcasts): 'same' gives ceil(n / stride),
+   * 'valid' gives floor((n - kernel) / stride) + 1, where `kernel` (the effective receptive field,
+   * optional) defaults to the stride, i.e. floor(n / stride).
+   */
+  conv?: { strides: number[]; padding: 'same' | 'valid'; kernel?: number[] };
+  recurrent?: {
+    cell: 'lstm' | 'gru' | 'simpleRNN';
+    returnSequences: boolean;
+    goBackwards: boolean;
+    bidirectional: boolean;
+  };
+  embedding?: { inputDim: number; maskZero: boolean };
+  /**
+   * Parameter count of the original. When given, the stub keeps its own trainable parameters at
+   * or below 1% of it (shrinking its tiny core when needed).
+   */
+  originalParams?: number;
+}
