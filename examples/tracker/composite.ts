@@ -20,7 +20,7 @@ export class CropToBox extends tf.layers.Layer {
   readonly cropSize: [number, number];
 
   constructor(config: { cropSize: [number, number]; name?: string }) {
-    super({ name: config.name });
+    super(config.name === undefined ? {} : { name: config.name });
     this.cropSize = config.cropSize;
   }
 

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join, parse, relative, sep } from 'node:path';
+import type { Node } from 'ts-morph';
 import type { TwinSpec } from '../model/twin-spec.js';
 import { readImports, type CompositeImports } from './composite-imports.js';
 import { formatKey, formatLiteral } from './format-literal.js';
 import { generatedHeader } from './generated-header.js';
 import { generateWiring } from './generate-wiring.js';
 import { NameScope } from './identifiers.js';
-import { keepDeclarations } from './keep-declarations.js';
+import { bindingNames, keepDeclarations } from './keep-declarations.js';
 import { locateConstructions, type Construction } from './locate-constructions.js';
-import { packageInfo } from './package-info.js';
+import { packageInfo } from '../package-info.js';
 import { parseComposite, type ParsedComposite } from './parse-composite.js';
 import { renderTemplate } from './render-templates.js';
 import { addedImports, importRun, rewriteSource, type TwinNames, type TwinText } from './rewrite-source.js';
@@ -44,7 +45,7 @@ export async function renderTwin(spec: TwinSpec, options: RenderOptions): Promis
   const text = await readFile(spec.compositeFile, 'utf8');
   const parsed = await parseComposite(spec.compositeFile, text);
   const imports = readImports(parsed.tm, parsed.file, spec.compositeFile, options.outDir);
-  const scope = new NameScope(parsed.file.getDescendantsOfKind(parsed.tm.SyntaxKind.Identifier).map((i) => i.getText()));
+  const scope = new NameScope(bindingNames(parsed.tm, parsed.file));
   const names = twinNames(scope, imports);
   const notes: string[] = [];
 
@@ -112,11 +113,21 @@ function generatedText(parsed: ParsedComposite, imports: CompositeImports, spec:
 
 /** Variables the user typed as a model, now holding a stub (a plain layer). */
 function typeNotes(parsed: ParsedComposite, constructions: readonly Construction[]): string[] {
-  const { tm } = parsed;
+  const { Node: N } = parsed.tm;
   return constructions.flatMap(({ component, node }) => {
-    const decl = node.getFirstAncestorByKind(tm.SyntaxKind.VariableDeclaration);
-    const type = decl?.getTypeNode()?.getText();
-    if (!decl || !type || !/LayersModel|Sequential|Functional/.test(type)) return [];
-    return [`'${decl.getName()}' (line ${decl.getStartLineNumber()}) is typed ${type} but now holds the stub for '${component.name}', a layer: the twin may not type-check there`];
+    let top: Node = node;
+    let parent = top.getParent();
+    while (
+      parent &&
+      (N.isParenthesizedExpression(parent) || N.isAsExpression(parent) || N.isNonNullExpression(parent) || N.isAwaitExpression(parent))
+    ) {
+      top = parent;
+      parent = top.getParent();
+    }
+    if (!N.isVariableDeclaration(parent) || parent.getInitializer() !== top) return [];
+    const type = parent.getTypeNode()?.getText();
+    if (!type || !/LayersModel|Sequential|Functional/.test(type)) return [];
+    const where = `'${parent.getName()}' (line ${parent.getStartLineNumber()})`;
+    return [`${where} is typed ${type} but now holds the stub for '${component.name}', a layer: the twin may not type-check there`];
   });
 }

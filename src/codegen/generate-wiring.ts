@@ -28,6 +28,9 @@ export function generateWiring(input: WiringInput): string {
   const { spec, names, scope } = input;
   const tf = names.tf;
   const graph = spec.graph;
+  if (graph.inputs.length === 0 || graph.outputs.length === 0) {
+    throw new Error('scaffold-mini: cannot generate the twin: the graph spec lists no inputs or no outputs');
+  }
   const order = new GraphOrder(graph, spec.components);
   if (spec.exportName !== 'default') scope.reserve(spec.exportName);
   const helper = scope.claim('fromConfig');

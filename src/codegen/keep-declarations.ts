@@ -54,9 +54,7 @@ export function keepDeclarations(parsed: ParsedComposite, exportName: string, ed
   }
   const keptInOrder = statements.filter((s) => kept.has(s));
   const text = keptInOrder.map((s) => applyEdits(parsed.text, edits, s.getPos(), s.getEnd()).replace(/^\s*\n/, '')).join('\n\n');
-  const identifiers = new Set(
-    [...file.getImportDeclarations(), ...keptInOrder].flatMap((s) => s.getDescendantsOfKind(tm.SyntaxKind.Identifier).map((i) => i.getText())),
-  );
+  const identifiers = new Set([...file.getImportDeclarations(), ...keptInOrder].flatMap((s) => bindingNames(tm, s)));
   return { text, classes: customClasses(parsed), identifiers };
 }
 
@@ -129,6 +127,11 @@ function registersOneOf(tm: TsMorphModule, s: Statement, classes: Set<string>): 
   const named = N.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
   const arg = call.getArguments()[0];
   return named === 'registerClass' && arg !== undefined && classes.has(arg.getText());
+}
+
+/** The identifiers in `node` that name a binding (declared or referenced), not a property: what new names must avoid. */
+export function bindingNames(tm: TsMorphModule, node: Node): string[] {
+  return node.getDescendantsOfKind(tm.SyntaxKind.Identifier).filter((id) => isReference(tm, id)).map((id) => id.getText());
 }
 
 /** An identifier that may name a top-level declaration (not a property or member name). */

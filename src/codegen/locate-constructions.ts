@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { CallExpression, Expression, Node, SourceFile } from 'ts-morph';
 import type { SourceLocation } from '../model/source.js';
@@ -32,7 +33,7 @@ export function locateConstructions(parsed: ParsedComposite, components: readonl
     if (component.applySites.length === 0) return fail(`no \`.apply(\` site was recorded for component '${component.name}'`);
     let node: Expression | undefined;
     for (const site of component.applySites) {
-      if (resolve(site.file) !== resolve(parsed.path)) {
+      if (!sameFile(site.file, parsed.path)) {
         return fail(`component '${component.name}' is applied in another file (${basename(site.file)}:${site.line})`);
       }
       const call = findApplyCall(file, applyCalls, site, component.name);
@@ -51,6 +52,16 @@ export function locateConstructions(parsed: ParsedComposite, components: readonl
   }
   const clash = sharedOrNested(found);
   return clash ? fail(clash) : ok(found);
+}
+
+/** Paths of one file (a stack trace may name it through a symlink, or the other way round). */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }
 
 /** The `X.apply(...)` call a recorded stack position points at. */

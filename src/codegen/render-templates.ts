@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packageInfo } from './package-info.js';
+import { packageInfo } from '../package-info.js';
 
 /** The templates in the package's `templates/` folder that codegen renders. */
 export type TemplateName = 'twin.ts.hbs' | 'stub-file.ts.hbs';

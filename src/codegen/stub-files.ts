@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { generatedHeader } from './generated-header.js';
-import { packageInfo } from './package-info.js';
+import { packageInfo } from '../package-info.js';
 import { renderTemplate } from './render-templates.js';
 
 export interface RenderedFile {

@@ -34,8 +34,8 @@ export interface GraphSpec {
     custom: boolean;
     /** Replaced by a stub (see TwinSpec.components). */
     component: boolean;
-    /** Applications of the layer in this graph, in order. */
-    nodes: { inbound: TensorRef[]; callArgs: Record<string, unknown> }[];
+    /** Applications of the layer in this graph, in topological order, with tfjs's own node numbering (`nodeIndex`; without it, application order). */
+    nodes: { nodeIndex?: number; inbound: TensorRef[]; callArgs: Record<string, unknown> }[];
   }[];
   outputs: TensorRef[];
 }

@@ -32,7 +32,7 @@ export async function emitTwin(input: { opts: ResolvedOptions; loaded: LoadedCom
         className: c.info.className,
         ...(c.info.wrapper ? { wrapper: c.info.wrapper } : {}),
         stub: stub.spec,
-        applySites: c.applySites.filter((s) => s.file === opts.file),
+        applySites: c.applySites,
       };
     }),
     graph: graphSpec(probed),
@@ -75,6 +75,7 @@ function graphSpec(probed: ProbeResult): GraphSpec {
       layers.set(name, entry);
     }
     entry.nodes.push({
+      nodeIndex: node.nodeIndex,
       inbound: node.inputs.map((t) => ({ layer: t.sourceLayer.name, nodeIndex: t.nodeIndex, tensorIndex: t.tensorIndex })),
       callArgs: plainArgs(node.callArgs),
     });

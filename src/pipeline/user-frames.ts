@@ -1,29 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLocation } from '../model/source.js';
+import { packageInfo } from '../package-info.js';
 
-const PACKAGE_ROOT = packageRoot();
 /** Folders of this tool's own code, whose frames are never the user's. */
-export const TOOL_ROOTS = ['dist', 'src', 'stubs'].map((d) => join(PACKAGE_ROOT, d) + sep);
-
-/** The folder holding scaffold-mini's package.json (works from src/ and from dist/src/). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'scaffold-mini') return dir;
-      } catch {
-        // not ours: keep walking up
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error('scaffold-mini: cannot find its own package.json');
-    dir = up;
-  }
-}
+export const TOOL_ROOTS = ['dist', 'src', 'stubs'].map((d) => join(packageInfo().root, d) + sep);
 
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 

@@ -37,7 +37,8 @@ function layerFor(block: Block): tf.layers.Layer {
   return tf.layers.dense({ name, units: block.units, activation: block.activation });
 }
 
-function build(arch: fc.RecordValue<typeof architecture>): tf.LayersModel {
+type Architecture = typeof architecture extends fc.Arbitrary<infer T> ? T : never;
+function build(arch: Architecture): tf.LayersModel {
   const shape = arch.input === 'image' ? [arch.size, arch.size, arch.channels] : arch.input === 'sequence' ? [arch.freeLength ? null : arch.size, arch.channels] : [arch.channels * 3];
   const input = tf.input({ shape: shape as number[], name: 'x' });
   let x: tf.SymbolicTensor = input;
