@@ -63,3 +63,30 @@ export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') ? rel : file;
 }
+
+/** A ScaffoldError as plain data (to cross a worker boundary), or an Error's message and stack. */
+export type SerializedError =
+  | { scaffold: true; code: ErrorCode; message: string; hint: string; location?: SourceLocation; detail?: string }
+  | { scaffold: false; message: string; stack?: string };
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof ScaffoldError) {
+    return {
+      scaffold: true,
+      code: e.code,
+      message: e.message,
+      hint: e.hint,
+      ...(e.location ? { location: e.location } : {}),
+      ...(e.detail ? { detail: e.detail } : {}),
+    };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { scaffold: false, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+}
+
+export function deserializeError(e: SerializedError): Error {
+  if (e.scaffold) return new ScaffoldError(e.code, e.message, { hint: e.hint, location: e.location, detail: e.detail });
+  const err = new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}

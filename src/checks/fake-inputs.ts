@@ -93,8 +93,8 @@ export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[]
       for (let j = 0; j < size; j++) ints[j] = Math.min(hi - 1, lo + Math.floor((noise[j] ?? 0) * (hi - lo)));
       return plan.dtype === 'int32' ? tf.tensor(ints, shape, 'int32') : tf.tensor(Float32Array.from(ints), shape, 'float32');
     }
-    const values = new Float32Array(size);
-    for (let j = 0; j < size; j++) values[j] = lo + (noise[j] ?? 0) * (hi - lo);
+    const values = noise.slice();
+    if (lo !== 0 || hi !== 1) for (let j = 0; j < size; j++) values[j] = lo + (values[j] ?? 0) * (hi - lo);
     return tf.tensor(values, shape, plan.dtype === 'int32' ? 'int32' : 'float32');
   });
 }

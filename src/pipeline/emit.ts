@@ -1,4 +1,7 @@
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { deserializeError, type SerializedError } from '../errors.js';
 import type { ResolvedOptions } from '../config.js';
 import type { Report } from '../model/report.js';
 import type { GraphSpec, TwinSpec } from '../model/twin-spec.js';
@@ -10,16 +13,77 @@ import { defaultOutDir } from './out-dir.js';
 
 export interface Emitted {
   twinFile: string;
+  /** Time the worker spent rendering and writing. */
+  ms: number;
   mode: 'rewritten' | 'generated';
   notes: string[];
   writeReport(report: Report): Promise<void>;
 }
 
-/** Renders the twin (rewritten user code, or generated from the graph) and writes it atomically. */
-export async function emitTwin(input: { opts: ResolvedOptions; loaded: LoadedComposite; probed: ProbeResult; twin: Twin; report: Report }): Promise<Emitted> {
-  const { opts, loaded, probed, twin } = input;
+/** What emitting needs from the earlier stages. */
+export interface EmitInput {
+  opts: ResolvedOptions;
+  loaded: LoadedComposite;
+  probed: ProbeResult;
+  twin: Twin;
+}
+
+/**
+ * Starts rendering the twin (rewritten user code, or generated from the graph) and writing it
+ * atomically, in a worker thread: the caller runs the checks meanwhile and awaits the result.
+ */
+export function startEmit(input: EmitInput): Promise<Emitted> {
+  const { opts } = input;
   const outDir = opts.out ?? defaultOutDir(opts.file);
-  const spec: TwinSpec = {
+  const job = { spec: twinSpec(input), outDir, force: opts.force, cwd: process.cwd() };
+  const twinFile = join(outDir, `${basename(opts.file, extname(opts.file))}.mini.ts`);
+  const done = (result: WorkerResult): Emitted => ({
+    twinFile,
+    ms: result.ms,
+    mode: result.mode,
+    notes: result.notes,
+    writeReport: async (report) => {
+      const { writeGenerated } = await import('../codegen/write-files.js');
+      await writeGenerated([{ path: join(outDir, 'report.json'), contents: `${JSON.stringify(report, null, 2)}\n` }], { force: opts.force });
+    },
+  });
+  return runWorker(job).then(done);
+}
+
+interface WorkerResult {
+  mode: Emitted['mode'];
+  notes: string[];
+  ms: number;
+}
+type WorkerReply = ({ ok: true } & WorkerResult) | { ok: false; error: SerializedError };
+
+function runWorker(job: object): Promise<WorkerResult> {
+  const here = fileURLToPath(import.meta.url);
+  const script = pathToFileURL(join(dirname(here), '..', 'codegen', `emit-worker${extname(here)}`));
+  return new Promise((resolvePromise, reject) => {
+    // Running from the TypeScript sources (the tests do), the worker registers the same loader first.
+    const worker =
+      extname(here) === '.ts'
+        ? new Worker(
+            `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });`,
+            { eval: true, workerData: job },
+          )
+        : new Worker(script, { workerData: job });
+    let replied = false;
+    worker.once('message', (reply: WorkerReply) => {
+      replied = true;
+      if (reply.ok) resolvePromise({ mode: reply.mode, notes: reply.notes, ms: reply.ms });
+      else reject(deserializeError(reply.error));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!replied) reject(new Error(`internal: the emit worker stopped (exit code ${code}) without a result`));
+    });
+  });
+}
+
+function twinSpec({ opts, loaded, probed, twin }: EmitInput): TwinSpec {
+  return {
     compositeFile: opts.file,
     exportName: loaded.exportName,
     exportKind: loaded.exportKind,
@@ -36,18 +100,6 @@ export async function emitTwin(input: { opts: ResolvedOptions; loaded: LoadedCom
       };
     }),
     graph: graphSpec(probed),
-  };
-  const [{ renderTwin }, { writeGenerated }] = await Promise.all([import('../codegen/emit-twin.js'), import('../codegen/write-files.js')]);
-  const rendered = await renderTwin(spec, { outDir });
-  await writeGenerated(rendered.files, { force: opts.force });
-  const twinFile = join(outDir, `${basename(opts.file, extname(opts.file))}.mini.ts`);
-  return {
-    twinFile,
-    mode: rendered.mode,
-    notes: rendered.notes,
-    writeReport: async (report) => {
-      await writeGenerated([{ path: join(outDir, 'report.json'), contents: `${JSON.stringify(report, null, 2)}\n` }], { force: opts.force });
-    },
   };
 }
 

@@ -13,7 +13,7 @@ import { loadComposite } from './load.js';
 import { probe as probeComposite, type ProbeResult } from './probe.js';
 import { loadTf, selectBackend } from './tf-instance.js';
 import { buildTwin, type Twin } from './twin.js';
-import { emitTwin } from './emit.js';
+import { startEmit } from './emit.js';
 
 /** Progress events, for reporters that show the run as it goes. */
 export type Progress =
@@ -38,6 +38,10 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
     probeComposite(tf, loaded.model, { minParams: opts.minParams, file: opts.file, builtins, applySites: loaded.applySites }),
   );
   const twin = await clock('twin', () => buildTwin(tf, probed, opts.file, opts.seed));
+
+  // The twin is rendered and written on the other core while the checks run here.
+  const emitting = opts.emit ? startEmit({ opts, loaded, probed, twin }) : null;
+  emitting?.catch(() => undefined); // awaited below; keeps an early failure from being unhandled meanwhile
 
   const sourceOf = sourceLookup(probed, loaded.applySites, opts.file);
   const space = sampleSpace(twin.model, loaded.exports['mini'] as MiniSpec | undefined);
@@ -67,9 +71,11 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const checksMs = Math.round(performance.now() - checksStarted);
 
   const report = assemble(opts, probed, twin, checks, findings, tf.version.tfjs ?? 'unknown', backend);
-  const emitted = opts.emit
-    ? await clock('emit', () => emitTwin({ opts, loaded, probed, twin, report }))
-    : null;
+  const emitted = emitting ? await emitting : null;
+  if (emitted) {
+    clock.ms.emit = emitted.ms;
+    hooks.onProgress?.({ phase: 'emit', ms: emitted.ms });
+  }
   report.twin.file = emitted ? relative(process.cwd(), emitted.twinFile) : null;
   report.twin.mode = emitted?.mode ?? null;
   report.twin.notes = emitted?.notes ?? [];

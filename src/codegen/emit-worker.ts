@@ -1,0 +1,24 @@
+// Renders and writes the twin in a worker thread, so that loading ts-morph and rewriting the
+// source (most of a second) runs on the other core while the checks run on this one.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { TwinSpec } from '../model/twin-spec.js';
+import { renderTwin } from './emit-twin.js';
+import { writeGenerated } from './write-files.js';
+import { serializeError } from '../errors.js';
+
+interface EmitJob {
+  spec: TwinSpec;
+  outDir: string;
+  force: boolean;
+  cwd: string;
+}
+
+const job = workerData as EmitJob;
+const started = performance.now();
+try {
+  const rendered = await renderTwin(job.spec, { outDir: job.outDir, cwd: job.cwd });
+  await writeGenerated(rendered.files, { force: job.force });
+  parentPort?.postMessage({ ok: true, mode: rendered.mode, notes: rendered.notes, ms: Math.round(performance.now() - started) });
+} catch (e) {
+  parentPort?.postMessage({ ok: false, error: serializeError(e) });
+}
