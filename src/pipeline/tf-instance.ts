@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ScaffoldError } from '../errors.js';
+import { shareTfWithModules } from './tfjs-shim.js';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 export type BackendName = 'cpu' | 'wasm' | 'tensorflow';
@@ -16,8 +17,15 @@ export async function loadTf(compositeFile: string): Promise<{ tf: Tf; path: str
   } catch {
     path = createRequire(import.meta.url).resolve('@tensorflow/tfjs');
   }
-  const mod = (await import(pathToFileURL(path).href)) as Tf & { default?: Tf };
-  const tf = (mod.layers ? mod : mod.default) as Tf;
+  let tf: Tf;
+  try {
+    // tfjs's main entry is CommonJS: require skips the ESM export scan; the shim serves the module its imports.
+    tf = createRequire(import.meta.url)(path) as Tf;
+    shareTfWithModules(tf, path);
+  } catch {
+    const mod = (await import(pathToFileURL(path).href)) as Tf & { default?: Tf };
+    tf = (mod.layers ? mod : mod.default) as Tf;
+  }
   return { tf, path };
 }
 
