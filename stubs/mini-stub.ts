@@ -1,5 +1,6 @@
 // Part of scaffold-mini's stub runtime: the MiniStub layer class, defined against an injected tf.
 import type * as tfjs from '@tensorflow/tfjs';
+import { fastActivation, hasFastActivation } from './fast-ops.js';
 import { deriveSeed, type Tf } from './projection.js';
 import { checkInputShapes, formatShape, stubError, toShapeList } from './shapes.js';
 import type { StubShape, StubSpec } from './spec.js';
@@ -156,7 +157,7 @@ export function makeMiniStubClass(tf: Tf): MiniStubClass {
           if (t.rank !== want.length || want.some((d, a) => d !== null && d !== t.shape[a])) {
             throw stubError(this.spec, `internal error: output ${i} has shape ${formatShape(t.shape)}, expected ${formatShape(want)}`);
           }
-          const y = this.activationLayer.apply(t) as Tensor;
+          const y = hasFastActivation(this.spec.activation) ? fastActivation(tf, t, this.spec.activation) : (this.activationLayer.apply(t) as Tensor);
           const dtype = this.spec.outputDtypes[i] ?? 'float32';
           return dtype === 'float32' ? y : tf.cast(y, dtype as 'int32');
         });

@@ -1,6 +1,7 @@
 // Part of scaffold-mini's stub runtime: a tiny seeded PRNG and the FIXED random projections
 // (constants, never weights) that let a stub reach wide tensors with a handful of parameters.
 import type * as tfjs from '@tensorflow/tfjs';
+import { fastProject } from './fast-ops.js';
 
 /** The tfjs module the stubs work with (injected, never imported at run time). */
 export type Tf = typeof import('@tensorflow/tfjs');
@@ -52,11 +53,7 @@ export function fixedProjection(tf: Tf, rows: number, cols: number, seed: number
 
 /** Multiplies the last axis of `x` by `matrix` ([last, cols]); other axes are kept. */
 export function projectLastAxis(tf: Tf, x: tfjs.Tensor, matrix: tfjs.Tensor2D): tfjs.Tensor {
-  const rows = matrix.shape[0];
-  const cols = matrix.shape[1];
-  const lead = x.shape.slice(0, -1);
-  const flat = tf.reshape(x, [-1, rows]) as tfjs.Tensor2D;
-  return tf.reshape(tf.matMul(flat, matrix), [...lead, cols]);
+  return fastProject(tf, asFloat(tf, x), matrix);
 }
 
 /** `x` as float32 (stubs compute in float whatever the input dtype is). */
@@ -72,10 +69,9 @@ export function asFloat(tf: Tf, x: tfjs.Tensor): tfjs.Tensor {
 export function summarize(tf: Tf, x: tfjs.Tensor, matrix: tfjs.Tensor2D): tfjs.Tensor2D {
   let v = asFloat(tf, x);
   if (v.rank === 1) v = tf.reshape(v, [-1, 1]);
-  if (v.rank === 2) return tf.matMul(v as tfjs.Tensor2D, matrix);
+  if (v.rank === 2) return fastProject(tf, v, matrix) as tfjs.Tensor2D;
   const batch = v.shape[0] ?? 1;
-  const rows = matrix.shape[0];
-  const projected = tf.matMul(tf.reshape(v, [-1, rows]) as tfjs.Tensor2D, matrix);
+  const projected = fastProject(tf, v, matrix);
   return tf.mean(tf.reshape(projected, [batch, -1, matrix.shape[1]]), 1) as tfjs.Tensor2D;
 }
 

@@ -1,13 +1,16 @@
 // Part of scaffold-mini's stub runtime: the `recurrent` template.
 // features F -> k (fixed) -> a k-unit LSTM / GRU / SimpleRNN (optionally bidirectional, concat) with
 // the original's returnSequences and goBackwards, consuming the received mask like the original
-// -> k (or 2k) -> output width (fixed). Initialisers are seeded glorotUniform (never orthogonal).
+// -> k (or 2k) -> output width (fixed). The recurrence is the fused one of ./fused-rnn.ts (tfjs's
+// RNN semantics at a fraction of the kernels); its weights are seeded glorotUniform (never
+// orthogonal), in a layer of their own.
 import type * as tfjs from '@tensorflow/tfjs';
 import { ExtraInputs, asFloat, deriveSeed, fixedProjection, projectLastAxis } from '../projection.js';
 import { fixedDim, formatShape, stubError } from '../shapes.js';
 import type { StubSpec } from '../spec.js';
 import type { BuildContext, Core, Template } from './types.js';
 import { extraWidths, requireOneOutput } from './common.js';
+import { RNN_GATES, fusedRnn, rnnWeightsLayer } from './fused-rnn.js';
 
 type RecurrentFacts = NonNullable<StubSpec['recurrent']>;
 
@@ -18,14 +21,12 @@ export function recurrentFacts(spec: StubSpec): RecurrentFacts {
   return { cell: 'lstm', returnSequences: rank === 3, goBackwards: false, bidirectional: false };
 }
 
-const GATES: Record<RecurrentFacts['cell'], number> = { lstm: 4, gru: 3, simpleRNN: 1 };
-
 export const recurrentTemplate: Template = {
   validate(spec) {
     const { input, output } = requireOneOutput(spec);
     const facts = recurrentFacts(spec);
     if (input.length !== 3) throw stubError(spec, `takes [batch, steps, features]; got ${formatShape(input)}`);
-    if (!(facts.cell in GATES)) throw stubError(spec, `unknown recurrent cell '${String(facts.cell)}' (lstm, gru, simpleRNN)`);
+    if (!(facts.cell in RNN_GATES)) throw stubError(spec, `unknown recurrent cell '${String(facts.cell)}' (lstm, gru, simpleRNN)`);
     const rank = facts.returnSequences ? 3 : 2;
     if (output.length !== rank) {
       throw stubError(
@@ -47,7 +48,7 @@ export const recurrentTemplate: Template = {
 
   params(spec, k) {
     const facts = recurrentFacts(spec);
-    return GATES[facts.cell] * (2 * k * k + k) * (facts.bidirectional ? 2 : 1);
+    return RNN_GATES[facts.cell] * (2 * k * k + k) * (facts.bidirectional ? 2 : 1);
   },
 
   create(ctx: BuildContext): Core {
@@ -61,34 +62,30 @@ export const recurrentTemplate: Template = {
     const reduce = fixedProjection(tf, features, k, deriveSeed(spec.seed, 1));
     const expand = fixedProjection(tf, inner, width, deriveSeed(spec.seed, 2));
     const extras = new ExtraInputs(tf, extraWidths(spec), k, spec.seed);
-    const args = {
-      units: k,
-      returnSequences: facts.returnSequences,
-      goBackwards: facts.goBackwards,
+    const weights = rnnWeightsLayer(tf, {
       name: `${ctx.prefix}_rnn`,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed(3) }),
-      recurrentInitializer: tf.initializers.glorotUniform({ seed: ctx.seed(4) }),
-      biasInitializer: tf.initializers.zeros(),
-    };
-    const cellLayer =
-      facts.cell === 'gru' ? tf.layers.gru(args) : facts.cell === 'simpleRNN' ? tf.layers.simpleRNN(args) : tf.layers.lstm(args);
-    const rnn: tfjs.layers.Layer = facts.bidirectional
-      ? tf.layers.bidirectional({ layer: cellLayer, mergeMode: 'concat', name: `${ctx.prefix}_bi` })
-      : cellLayer;
-    rnn.build([null, input[1] ?? null, k]);
-    rnn.built = true;
+      cell: facts.cell,
+      units: k,
+      features: k,
+      bidirectional: facts.bidirectional,
+      // The forward run keeps the seeds the tfjs layer had; the backward run gets its own.
+      seeds: [
+        [ctx.seed(3), ctx.seed(4)],
+        [ctx.seed(5), ctx.seed(6)],
+      ],
+    });
     const mixWidth = facts.bidirectional ? k : 0;
     // Bidirectional outputs 2k wide; the extra-inputs term (k wide) is added to both halves.
     const addExtras = (h: tfjs.Tensor, term: tfjs.Tensor2D | null): tfjs.Tensor =>
       term && mixWidth ? extras.addTo(h, tf.concat([term, term], 1)) : extras.addTo(h, term);
     return {
-      layers: [rnn],
+      layers: [weights],
       constants: [reduce, expand, ...extras.constants],
       forward(inputs: tfjs.Tensor[], mask: tfjs.Tensor | null) {
         const [x, ...rest] = inputs;
         if (!x) throw stubError(spec, 'got no input');
         const h = projectLastAxis(tf, asFloat(tf, x), reduce);
-        const y = rnn.apply(h, mask ? { mask } : {}) as tfjs.Tensor;
+        const y = fusedRnn(tf, h, mask, weights.read(), facts);
         return [projectLastAxis(tf, addExtras(y, extras.term(rest)), expand)];
       },
     };

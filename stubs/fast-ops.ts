@@ -1,0 +1,105 @@
+// Part of scaffold-mini's stub runtime: the two element-heavy steps of every stub (the fixed
+// projection of the last axis and the final activation) as tight loops over typed arrays.
+// tfjs's CPU kernels cost ~15 ns per element for these; a stub's boundary tensors are as wide as
+// the original's (a 14x14x256 feature map), so these two steps were most of a twin's forward pass.
+// Gradients are exact and computed with tf ops (only training and gradient checks need them).
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Tf } from './projection.js';
+
+type Tensor = tfjs.Tensor;
+type CustomGrad = Parameters<Tf['customGrad']>[0];
+
+/** `x` ([..., rows]) times the constant `matrix` ([rows, cols]) on the last axis: [..., cols]. */
+export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
+  const [rows, cols] = matrix.shape;
+  const lead = x.shape.slice(0, -1);
+  const op = tf.customGrad(((input: Tensor) => {
+    const inputShape = input.shape;
+    const xs = input.dataSync() as Float32Array;
+    const m = matrix.dataSync() as Float32Array;
+    const n = xs.length / rows;
+    const out = new Float32Array(n * cols);
+    for (let r = 0; r < n; r++) {
+      const xo = r * rows;
+      const oo = r * cols;
+      for (let i = 0; i < rows; i++) {
+        const v = xs[xo + i] as number;
+        if (v === 0) continue;
+        const mo = i * cols;
+        for (let j = 0; j < cols; j++) out[oo + j] = (out[oo + j] as number) + v * (m[mo + j] as number);
+      }
+    }
+    return {
+      value: tf.tensor(out, [...lead, cols], 'float32'),
+      gradFunc: (dy: Tensor) => tf.reshape(tf.matMul(tf.reshape(dy, [-1, cols]) as tfjs.Tensor2D, matrix, false, true), inputShape),
+    };
+  }) as CustomGrad);
+  return op(x) as Tensor;
+}
+
+const ELEMENTWISE: Record<string, ((z: number) => number) | undefined> = {
+  linear: (z) => z,
+  relu: (z) => (z > 0 ? z : 0),
+  relu6: (z) => (z > 0 ? (z < 6 ? z : 6) : 0),
+  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
+  tanh: (z) => Math.tanh(z),
+};
+
+/** True when `activation` has a fast path here (the others go through tf.layers.activation). */
+export function hasFastActivation(activation: string): boolean {
+  return activation in ELEMENTWISE || activation === 'softmax';
+}
+
+/** The final activation, with the gradient of the same function written in tf ops. */
+export function fastActivation(tf: Tf, x: Tensor, activation: string): Tensor {
+  const fn = ELEMENTWISE[activation];
+  const op = tf.customGrad(((input: Tensor, save: (tensors: Tensor[]) => void) => {
+    const zs = input.dataSync() as Float32Array;
+    const out = new Float32Array(zs.length);
+    if (fn) {
+      for (let i = 0; i < zs.length; i++) out[i] = fn(zs[i] as number);
+    } else {
+      softmaxRows(zs, out, input.shape[input.rank - 1] ?? 1);
+    }
+    const y = tf.tensor(out, input.shape, 'float32');
+    // The gradient runs after the stub's tidy has released its intermediates: keep z and y.
+    save([input, y]);
+    return { value: y, gradFunc: (dy: Tensor, saved: Tensor[]) => activationGrad(tf, activation, saved[0] as Tensor, saved[1] as Tensor, dy) };
+  }) as CustomGrad);
+  return op(x) as Tensor;
+}
+
+function softmaxRows(zs: Float32Array, out: Float32Array, width: number): void {
+  for (let o = 0; o < zs.length; o += width) {
+    let max = -Infinity;
+    for (let j = 0; j < width; j++) max = Math.max(max, zs[o + j] as number);
+    let sum = 0;
+    for (let j = 0; j < width; j++) {
+      const e = Math.exp((zs[o + j] as number) - max);
+      out[o + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < width; j++) out[o + j] = (out[o + j] as number) / sum;
+  }
+}
+
+function activationGrad(tf: Tf, activation: string, z: Tensor, y: Tensor, dy: Tensor): Tensor {
+  switch (activation) {
+    case 'linear':
+      return dy;
+    case 'relu':
+      return tf.mul(dy, tf.cast(tf.greater(z, 0), 'float32'));
+    case 'relu6':
+      return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(z, 0), tf.less(z, 6)), 'float32'));
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+    case 'tanh':
+      return tf.mul(dy, tf.sub(1, tf.square(y)));
+    default: {
+      // softmax over the last axis: dz = y * (dy - sum(dy * y))
+      const dot = tf.sum(tf.mul(dy, y), -1, true);
+      return tf.mul(y, tf.sub(dy, dot));
+    }
+  }
+}
+
