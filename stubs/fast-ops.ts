@@ -19,14 +19,31 @@ export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
     const m = matrix.dataSync() as Float32Array;
     const n = xs.length / rows;
     const out = new Float32Array(n * cols);
-    for (let r = 0; r < n; r++) {
-      const xo = r * rows;
-      const oo = r * cols;
-      for (let i = 0; i < rows; i++) {
-        const v = xs[xo + i] as number;
-        if (v === 0) continue;
-        const mo = i * cols;
-        for (let j = 0; j < cols; j++) out[oo + j] = (out[oo + j] as number) + v * (m[mo + j] as number);
+    if (cols <= 2) {
+      // Reducing a wide axis to the core's width: accumulate in locals.
+      const m0 = cols === 2 ? 2 : 1;
+      for (let r = 0; r < n; r++) {
+        let a = 0;
+        let b = 0;
+        const xo = r * rows;
+        for (let i = 0; i < rows; i++) {
+          const v = xs[xo + i] as number;
+          a += v * (m[i * m0] as number);
+          if (cols === 2) b += v * (m[i * 2 + 1] as number);
+        }
+        out[r * cols] = a;
+        if (cols === 2) out[r * 2 + 1] = b;
+      }
+    } else {
+      for (let r = 0; r < n; r++) {
+        const xo = r * rows;
+        const oo = r * cols;
+        for (let i = 0; i < rows; i++) {
+          const v = xs[xo + i] as number;
+          if (v === 0) continue;
+          const mo = i * cols;
+          for (let j = 0; j < cols; j++) out[oo + j] = (out[oo + j] as number) + v * (m[mo + j] as number);
+        }
       }
     }
     return {
@@ -37,36 +54,55 @@ export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
   return op(x) as Tensor;
 }
 
-const ELEMENTWISE: Record<string, ((z: number) => number) | undefined> = {
-  linear: (z) => z,
-  relu: (z) => (z > 0 ? z : 0),
-  relu6: (z) => (z > 0 ? (z < 6 ? z : 6) : 0),
-  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
-  tanh: (z) => Math.tanh(z),
-};
+const FAST = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax'];
 
 /** True when `activation` has a fast path here (the others go through tf.layers.activation). */
 export function hasFastActivation(activation: string): boolean {
-  return activation in ELEMENTWISE || activation === 'softmax';
+  return FAST.includes(activation);
 }
 
 /** The final activation, with the gradient of the same function written in tf ops. */
 export function fastActivation(tf: Tf, x: Tensor, activation: string): Tensor {
-  const fn = ELEMENTWISE[activation];
   const op = tf.customGrad(((input: Tensor, save: (tensors: Tensor[]) => void) => {
     const zs = input.dataSync() as Float32Array;
     const out = new Float32Array(zs.length);
-    if (fn) {
-      for (let i = 0; i < zs.length; i++) out[i] = fn(zs[i] as number);
-    } else {
-      softmaxRows(zs, out, input.shape[input.rank - 1] ?? 1);
-    }
+    activate(activation, zs, out, input.shape[input.rank - 1] ?? 1);
     const y = tf.tensor(out, input.shape, 'float32');
     // The gradient runs after the stub's tidy has released its intermediates: keep z and y.
     save([input, y]);
     return { value: y, gradFunc: (dy: Tensor, saved: Tensor[]) => activationGrad(tf, activation, saved[0] as Tensor, saved[1] as Tensor, dy) };
   }) as CustomGrad);
   return op(x) as Tensor;
+}
+
+/** One loop per activation, so each stays monomorphic and fast. */
+function activate(activation: string, zs: Float32Array, out: Float32Array, width: number): void {
+  const n = zs.length;
+  switch (activation) {
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const z = zs[i] as number;
+        out[i] = z > 0 ? z : 0;
+      }
+      return;
+    case 'relu6':
+      for (let i = 0; i < n; i++) {
+        const z = zs[i] as number;
+        out[i] = z > 0 ? (z < 6 ? z : 6) : 0;
+      }
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(zs[i] as number)));
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(zs[i] as number);
+      return;
+    case 'softmax':
+      softmaxRows(zs, out, width);
+      return;
+    default:
+      out.set(zs);
+  }
 }
 
 function softmaxRows(zs: Float32Array, out: Float32Array, width: number): void {

@@ -93,13 +93,17 @@ export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[]
       for (let j = 0; j < size; j++) ints[j] = Math.min(hi - 1, lo + Math.floor((noise[j] ?? 0) * (hi - lo)));
       return plan.dtype === 'int32' ? tf.tensor(ints, shape, 'int32') : tf.tensor(Float32Array.from(ints), shape, 'float32');
     }
-    const values = noise.slice();
-    if (lo !== 0 || hi !== 1) for (let j = 0; j < size; j++) values[j] = lo + (values[j] ?? 0) * (hi - lo);
+    if (lo === 0 && hi === 1 && plan.dtype === 'float32') {
+      // A read-only view of the pool: nothing writes into an input tensor.
+      return tf.tensor(noise, shape, 'float32');
+    }
+    const values = new Float32Array(size);
+    for (let j = 0; j < size; j++) values[j] = lo + (noise[j] ?? 0) * (hi - lo);
     return tf.tensor(values, shape, plan.dtype === 'int32' ? 'int32' : 'float32');
   });
 }
 
-const POOL_SIZE = 1 << 22;
+const POOL_SIZE = 1 << 20;
 let pool: Float32Array | null = null;
 
 /** `size` values in [0, 1) from the shared noise pool, starting at an offset chosen by `seed`. */
