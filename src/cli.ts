@@ -20,7 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     .positional('composite', { type: 'string', describe: 'module exporting a model factory (.ts, .mts, .js, .mjs)' })
     .option('out', { type: 'string', describe: 'folder for the twin (default: <name>.mini/ beside the composite)' })
     .option('json', { type: 'string', describe: 'write the JSON report (contract version 1) to FILE' })
-    .option('seed', { type: 'number', describe: 'seed of the fake data and stub weights (default: random, reported)' })
+    .option('seed', { type: 'number', describe: `seed of the fake data and stub weights (default ${DEFAULTS.seed}); another seed explores other samples` })
     .option('runs', { type: 'number', describe: `fast-check runs per property (default ${DEFAULTS.runs})` })
     .option('only', { type: 'string', describe: `run only these checks, comma-separated (${CHECK_IDS.join(', ')})` })
     .option('skip', { type: 'string', describe: 'skip these checks, comma-separated' })

@@ -7,7 +7,7 @@ import type { BackendName } from './pipeline/tf-instance.js';
 export interface Options {
   /** Folder for the emitted twin. Default: `<name>.mini/` beside the composite. */
   out?: string;
-  /** Seed of the fake data and the twin's weights. Default: a random seed, reported. */
+  /** Seed of the fake data and the twin's weights. Default: 42, so two runs on the same input agree. */
   seed?: number;
   /** fast-check runs per property. Default: 100. */
   runs?: number;
@@ -43,7 +43,7 @@ export interface ResolvedOptions {
   timeoutMs: number;
 }
 
-export const DEFAULTS = { runs: 100, backend: 'cpu', minParams: 10_000, timeout: 60 } as const;
+export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', minParams: 10_000, timeout: 60 } as const;
 
 /** Fills every default in one place and rejects unusable values (E_ARGS). */
 export function resolveOptions(file: string, options: Options = {}): ResolvedOptions {
@@ -62,9 +62,11 @@ export function resolveOptions(file: string, options: Options = {}): ResolvedOpt
     }
     return v;
   };
-  const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
-  if (!Number.isInteger(seed) || seed < 0) {
-    throw new ScaffoldError('E_ARGS', `--seed must be a non-negative whole number, got ${String(options.seed)}`, { hint: 'omit --seed for a random one' });
+  const seed = options.seed ?? DEFAULTS.seed;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0x7fffffff) {
+    throw new ScaffoldError('E_ARGS', `--seed must be a whole number from 0 to 2147483647, got ${String(options.seed)}`, {
+      hint: `omit --seed for the default (${DEFAULTS.seed})`,
+    });
   }
   return {
     file: resolve(file),

@@ -21,8 +21,8 @@ export type { RenderedFile } from './stub-files.js';
 export interface RenderOptions {
   /** The folder the twin and its `stubs/` go to. */
   outDir: string;
-  /** An extra header line, e.g. `stub seeds derived from --seed 42`. */
-  seedComment?: string;
+  /** Extra header lines, e.g. `stub seeds derived from --seed 42` or the twin's fingerprint. */
+  headerLines?: readonly string[];
   /** What the header's paths are relative to. Default: `process.cwd()`. */
   cwd?: string;
 }
@@ -70,7 +70,8 @@ export async function renderTwin(spec: TwinSpec, options: RenderOptions): Promis
 
   const cwd = options.cwd ?? process.cwd();
   const header = { version: packageInfo().version, composite: relative(cwd, spec.compositeFile).split(sep).join('/') };
-  const headerLines = [modeLine, ...(options.seedComment === undefined ? [] : [options.seedComment])];
+  const noteLines = notes.filter((n) => !n.startsWith('generated mode:')).map((n) => `note: ${n}`);
+  const headerLines = [modeLine, ...noteLines, ...(options.headerLines ?? [])];
   const extra = addedImports(names, imports.tfPackage, spec.components.length > 0);
   const contents = await renderTemplate('twin.ts.hbs', {
     header: generatedHeader({ ...header, lines: headerLines }).trimEnd(),

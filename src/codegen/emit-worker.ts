@@ -11,12 +11,13 @@ interface EmitJob {
   outDir: string;
   force: boolean;
   cwd: string;
+  headerLines: string[];
 }
 
 const job = workerData as EmitJob;
 const started = performance.now();
 try {
-  const rendered = await renderTwin(job.spec, { outDir: job.outDir, cwd: job.cwd });
+  const rendered = await renderTwin(job.spec, { outDir: job.outDir, cwd: job.cwd, headerLines: job.headerLines });
   await writeGenerated(rendered.files, { force: job.force });
   parentPort?.postMessage({ ok: true, mode: rendered.mode, notes: rendered.notes, ms: Math.round(performance.now() - started) });
 } catch (e) {

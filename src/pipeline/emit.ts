@@ -10,9 +10,13 @@ import type { LoadedComposite } from './load.js';
 import type { ProbeResult } from './probe.js';
 import type { Twin } from './twin.js';
 import { defaultOutDir } from './out-dir.js';
+import { cachedTwin, fingerprintLine, twinFingerprint } from './emit-cache.js';
+import { packageInfo } from '../package-info.js';
 
 export interface Emitted {
   twinFile: string;
+  /** The twin on disk was already up to date (same fingerprint): nothing was rendered. */
+  cached: boolean;
   /** Time the worker spent rendering and writing. */
   ms: number;
   mode: 'rewritten' | 'generated';
@@ -35,10 +39,13 @@ export interface EmitInput {
 export function startEmit(input: EmitInput): Promise<Emitted> {
   const { opts } = input;
   const outDir = opts.out ?? defaultOutDir(opts.file);
-  const job = { spec: twinSpec(input), outDir, force: opts.force, cwd: process.cwd() };
+  const spec = twinSpec(input);
+  const fingerprint = twinFingerprint(packageInfo().version, input.loaded.source, spec);
+  const job = { spec, outDir, force: opts.force, cwd: process.cwd(), headerLines: [fingerprintLine(fingerprint)] };
   const twinFile = join(outDir, `${basename(opts.file, extname(opts.file))}.mini.ts`);
-  const done = (result: WorkerResult): Emitted => ({
+  const done = (result: WorkerResult & { cached: boolean }): Emitted => ({
     twinFile,
+    cached: result.cached,
     ms: result.ms,
     mode: result.mode,
     notes: result.notes,
@@ -47,7 +54,9 @@ export function startEmit(input: EmitInput): Promise<Emitted> {
       await writeGenerated([{ path: join(outDir, 'report.json'), contents: `${JSON.stringify(report, null, 2)}\n` }], { force: opts.force });
     },
   });
-  return runWorker(job).then(done);
+  const cached = cachedTwin(twinFile, outDir, fingerprint);
+  if (cached) return Promise.resolve(done({ ...cached, ms: 0, cached: true }));
+  return runWorker(job).then((result) => done({ ...result, cached: false }));
 }
 
 interface WorkerResult {

@@ -139,7 +139,7 @@ export default function build(): tf.LayersModel {
 
   it('adds the seed comment to the header', async () => {
     const spec = cases.inlineLstm();
-    const rendered = await renderTwin(spec, { outDir: '/tmp/x', cwd: ROOT, seedComment: 'stub seeds derived from --seed 42' });
+    const rendered = await renderTwin(spec, { outDir: '/tmp/x', cwd: ROOT, headerLines: ['stub seeds derived from --seed 42'] });
     assert.match(rendered.files[0]?.contents ?? '', /^\/\/ @generated[^\n]*\n\/\/ mode: [^\n]*\n\/\/ stub seeds derived from --seed 42\n/);
   });
 });
