@@ -33,28 +33,33 @@ function timed(args, options = {}) {
 }
 
 const floor = [];
-const whole = [];
+const cold = [];
+const warm = [];
 const phases = { loadMs: [], probeMs: [], twinMs: [], checksMs: [], emitMs: [] };
 const rss = [];
 let report;
+const cli = (out, json) => [join(root, 'bench/child.mjs'), composite, '--quiet', '--json', json, '--out', out];
 for (let i = 0; i < runs; i++) {
   floor.push(timed(['-e', "import('@tensorflow/tfjs')"]).ms);
+  // Cold: a fresh output folder, so the twin is rendered (ts-morph) and written.
   const json = join(work, `report-${i}.json`);
-  const run = timed([join(root, 'bench/child.mjs'), composite, '--seed', '1', '--quiet', '--json', json, '--out', join(work, 'twin')]);
-  whole.push(run.ms);
+  const run = timed(cli(join(work, `cold-${i}`), json));
+  cold.push(run.ms);
   rss.push(Number(/maxRSS=(\d+)/.exec(run.stderr)?.[1] ?? NaN));
   report = JSON.parse(readFileSync(json, 'utf8'));
   for (const key of Object.keys(phases)) phases[key].push(report.timings[key]);
+  // Warm: the same folder again; the twin on disk is up to date (same fingerprint), so it is kept.
+  warm.push(timed(cli(join(work, `cold-${i}`), json)).ms);
 }
 rmSync(work, { recursive: true, force: true });
 
 const f = median(floor);
-const w = median(whole);
-const line = (label, value) => console.log(`${label.padEnd(44)} ${value}`);
+const line = (label, value) => console.log(`${label.padEnd(52)} ${value}`);
 console.log(`scaffold-mini bench: ${values.composite}, median of ${runs} runs, node ${process.version}`);
 line('floor: node -e "import(\'@tensorflow/tfjs\')"', `${f.toFixed(0)} ms`);
-line('whole CLI run', `${w.toFixed(0)} ms`);
-line('ratio whole / floor (target <= 3x, then 2x)', `${(w / f).toFixed(2)}x`);
-for (const [key, xs] of Object.entries(phases)) line(`  ${key.replace('Ms', '')} phase`, `${median(xs).toFixed(0)} ms`);
-line('peak RSS of the run', `${(median(rss) / 1024).toFixed(0)} MB`);
+line('whole CLI run, twin written (cold)', `${median(cold).toFixed(0)} ms = ${(median(cold) / f).toFixed(2)}x floor`);
+line('whole CLI run, twin up to date (warm)', `${median(warm).toFixed(0)} ms = ${(median(warm) / f).toFixed(2)}x floor`);
+for (const [key, xs] of Object.entries(phases)) line(`  ${key.replace('Ms', '')} phase (cold run)`, `${median(xs).toFixed(0)} ms`);
+line('peak RSS of the cold run', `${(median(rss) / 1024).toFixed(0)} MB`);
 line('twin params / real params', `${report.twin.params} / ${report.twin.realParams} = ${((100 * report.twin.params) / report.twin.realParams).toFixed(4)}%`);
+line('target', 'whole run <= 3x floor (issue 2), <= 2x (issue 6)');

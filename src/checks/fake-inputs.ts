@@ -38,7 +38,7 @@ export interface SampleSpace {
   arbitrary: fc.Arbitrary<Sample>;
 }
 
-export const MAX_BATCH = 4;
+export const MAX_BATCH = 3;
 export const MIN_LENGTH = 1;
 export const MAX_LENGTH = 12;
 
