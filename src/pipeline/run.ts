@@ -31,7 +31,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const clock = phaseClock(hooks);
 
   const { tf } = await loadTf(opts.file);
-  const backend = await selectBackend(tf, opts.backend);
+  const backend = await selectBackend(tf, opts.backend, opts.file);
   const builtins = builtinClasses(tf);
   const loaded = await clock('load', () => loadComposite(opts.file, tf, { exportName: opts.exportName, timeoutMs: opts.timeoutMs }));
   const probed = await clock('probe', () =>

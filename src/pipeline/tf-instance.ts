@@ -29,16 +29,50 @@ export async function loadTf(compositeFile: string): Promise<{ tf: Tf; path: str
   return { tf, path };
 }
 
-/** Selects the backend and silences tfjs's one-time "install the node backend" banner. */
-export async function selectBackend(tf: Tf, name: BackendName): Promise<string> {
+/** Packages that register the `tensorflow` backend (libtensorflow bindings), in order of preference. */
+export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+/**
+ * Selects the backend and silences tfjs's one-time "install the node backend" banner.
+ * `tensorflow` uses @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when the composite's project
+ * has one (optional peer dependencies: they download libtensorflow when installed).
+ */
+export async function selectBackend(tf: Tf, name: BackendName, compositeFile: string): Promise<string> {
+  if (name === 'tensorflow') {
+    const binding = findTensorflowBinding(compositeFile);
+    if (!binding) {
+      throw new ScaffoldError('E_BACKEND', '--backend tensorflow needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, and neither is installed', {
+        hint: "install one in the composite's project (npm install @tensorflow/tfjs-node; it downloads libtensorflow), or use --backend cpu",
+      });
+    }
+    createRequire(compositeFile)(binding);
+    if (!(await tf.setBackend('tensorflow'))) {
+      throw new ScaffoldError('E_BACKEND', `${binding} is installed but did not register the tensorflow backend with this tfjs`, {
+        hint: `install the same version of ${binding} as @tensorflow/tfjs (${tf.version.tfjs ?? 'unknown'}), or use --backend cpu`,
+      });
+    }
+    return tf.getBackend();
+  }
   if (name !== 'cpu') {
-    throw new ScaffoldError('E_BACKEND', `backend '${name}' is not available in this version`, {
-      hint: 'use --backend cpu (the default)',
-    });
+    throw new ScaffoldError('E_BACKEND', `backend '${name}' is not supported yet`, { hint: 'use --backend cpu (the default) or --backend tensorflow' });
   }
   await tf.setBackend('cpu');
   await tf.ready();
   const backend = tf.backend() as unknown as { firstUse?: boolean };
   backend.firstUse = false;
   return tf.getBackend();
+}
+
+function findTensorflowBinding(compositeFile: string): string | undefined {
+  const from = [createRequire(compositeFile), createRequire(import.meta.url)];
+  for (const pkg of TENSORFLOW_PACKAGES) {
+    for (const req of from) {
+      try {
+        return req.resolve(pkg);
+      } catch {
+        // not installed there
+      }
+    }
+  }
+  return undefined;
 }
