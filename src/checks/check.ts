@@ -6,6 +6,7 @@ import type { Tf } from '../pipeline/tf-instance.js';
 import type { Twin } from '../pipeline/twin.js';
 import type { SampleSpace } from './fake-inputs.js';
 import type { Observer } from './observe.js';
+import type { Runner } from './runner.js';
 
 /** What every check gets: the probed composite, its twin, and shared fake-data machinery. */
 export interface CheckContext {
@@ -18,6 +19,8 @@ export interface CheckContext {
   runs: number;
   space: SampleSpace;
   observer: Observer;
+  /** Runs passes of the twin that record every tensor and mask (for checks that compare passes). */
+  runner: Runner;
   /** The user's source line for a layer or component name (its `.apply` call), when known. */
   sourceOf(name: string): SourceLocation | undefined;
 }

@@ -23,6 +23,10 @@ export interface InputPlan {
   values: { kind: 'int'; lo: number; hi: number } | { kind: 'float'; lo: number; hi: number };
   /** Where the values came from: a hint, an Embedding it feeds, or the default. */
   origin: string;
+  /** A padded sequence input (time axis 1): the value that fills padded steps, and where padding may go. */
+  sequence?: { pad: number; sides: ('post' | 'pre')[]; origin: string };
+  /** Hinted `causal: true`: the output at step t must not depend on input steps after t. */
+  causal: boolean;
 }
 
 /** One generated case: a batch size, one length for the free dimensions, and a data seed. */
@@ -30,6 +34,10 @@ export interface Sample {
   batch: number;
   length: number;
   dataSeed: number;
+  /** Real (unpadded) steps of each sample of the batch, before clamping to the sequence length. */
+  real: number[];
+  /** Which side of the real steps the padding goes. */
+  side: 'post' | 'pre';
 }
 
 export interface SampleSpace {
@@ -42,29 +50,69 @@ export const MAX_BATCH = 3;
 export const MIN_LENGTH = 1;
 export const MAX_LENGTH = 12;
 
+/** The fake-data space of a composite, planned from the ORIGINAL model (what its inputs feed). */
 export function sampleSpace(model: LayersModel, hints: MiniSpec | undefined): SampleSpace {
   const plans = model.inputs.map((input, index) => planInput(input.sourceLayer, input.shape, input.dtype, index, hints));
   const hasFreeDims = plans.some((p) => p.shape.slice(1).some((d) => d === null));
+  const sequences = plans.filter((p) => p.sequence);
+  const longest = Math.max(1, ...sequences.map((p) => p.shape[1] ?? MAX_LENGTH));
+  const sides = [...new Set(sequences.flatMap((p) => p.sequence?.sides ?? []))];
+  const allowed = sides.length ? sides.filter((side) => sequences.every((p) => p.sequence?.sides.includes(side))) : ['post' as const];
   const arbitrary = fc.record({
     batch: fc.integer({ min: 1, max: MAX_BATCH }),
     length: hasFreeDims ? fc.integer({ min: MIN_LENGTH, max: MAX_LENGTH }) : fc.constant(0),
     dataSeed: fc.integer({ min: 0, max: 0x7fffffff }),
+    // Shrinks towards full sequences (no padding): a counterexample keeps only the padding it needs.
+    real: sequences.length
+      ? fc.array(fc.integer({ min: 1, max: longest }).map((n) => longest + 1 - n), { minLength: MAX_BATCH, maxLength: MAX_BATCH })
+      : fc.constant(new Array<number>(MAX_BATCH).fill(longest)),
+    side: fc.constantFrom(...(allowed.length ? allowed : (['post'] as const))),
   });
   return { plans, hasFreeDims, arbitrary };
+}
+
+/** Real steps of sample `i` of an input with `steps` steps (at least 1). */
+export function realSteps(sample: Sample, i: number, steps: number): number {
+  return Math.max(1, Math.min(steps, sample.real[i] ?? steps));
+}
+
+/** First real step of sample `i` (pre-padding puts the padding first). */
+export function firstRealStep(sample: Sample, i: number, steps: number): number {
+  return sample.side === 'pre' ? steps - realSteps(sample, i, steps) : 0;
 }
 
 function planInput(layer: layers.Layer, shape: Shape, dtype: string, index: number, hints: MiniSpec | undefined): InputPlan {
   const consumer = firstConsumer(layer);
   const hint = hints?.inputs?.[layer.name] ?? hints?.inputs?.[String(index)] ?? (consumer ? hints?.inputs?.[consumer.name] : undefined);
-  const base = { name: layer.name, shape, dtype: (dtype === 'int32' ? 'int32' : 'float32') as 'float32' | 'int32' };
-  if (hint?.int) return { ...base, values: { kind: 'int', lo: hint.int[0], hi: hint.int[1] }, origin: 'hint' };
-  if (hint?.range) return { ...base, values: { kind: 'float', lo: hint.range[0], hi: hint.range[1] }, origin: 'hint' };
+  const base = {
+    name: layer.name,
+    shape,
+    dtype: (dtype === 'int32' ? 'int32' : 'float32') as 'float32' | 'int32',
+    causal: hint?.causal === true,
+  };
+  const sequence = planSequence(consumer, shape, hint);
+  const withSequence = <T extends object>(plan: T): T => (sequence ? { ...plan, sequence } : plan);
+  if (hint?.int) return withSequence({ ...base, values: { kind: 'int', lo: hint.int[0], hi: hint.int[1] }, origin: 'hint' });
+  if (hint?.range) return withSequence({ ...base, values: { kind: 'float', lo: hint.range[0], hi: hint.range[1] }, origin: 'hint' });
   if (consumer?.getClassName() === 'Embedding') {
     const inputDim = (consumer.getConfig() as { inputDim?: number }).inputDim ?? 2;
-    return { ...base, values: { kind: 'int', lo: 0, hi: inputDim }, origin: `feeds Embedding '${consumer.name}'` };
+    return withSequence({ ...base, values: { kind: 'int', lo: 0, hi: inputDim }, origin: `feeds Embedding '${consumer.name}'` });
   }
-  if (base.dtype === 'int32') return { ...base, values: { kind: 'int', lo: 0, hi: 10 }, origin: 'int32 input' };
-  return { ...base, values: { kind: 'float', lo: 0, hi: 1 }, origin: 'default' };
+  if (base.dtype === 'int32') return withSequence({ ...base, values: { kind: 'int', lo: 0, hi: 10 }, origin: 'int32 input' });
+  return withSequence({ ...base, values: { kind: 'float', lo: 0, hi: 1 }, origin: 'default' });
+}
+
+/** A sequence input gets padding when a hint gives `pad`, or it feeds Masking or an Embedding with maskZero. */
+function planSequence(consumer: layers.Layer | undefined, shape: Shape, hint: InputHint | undefined): InputPlan['sequence'] {
+  if (shape.length < 2) return undefined;
+  const sides: ('post' | 'pre')[] = hint?.padding === 'post' ? ['post'] : hint?.padding === 'pre' ? ['pre'] : ['post', 'pre'];
+  if (hint?.pad !== undefined) return { pad: hint.pad, sides, origin: 'hint' };
+  const config = (consumer?.getConfig() ?? {}) as { maskValue?: number; maskZero?: boolean };
+  if (consumer?.getClassName() === 'Masking' && shape.length >= 3) {
+    return { pad: config.maskValue ?? 0, sides, origin: `feeds Masking '${consumer.name}'` };
+  }
+  if (consumer?.getClassName() === 'Embedding' && config.maskZero) return { pad: 0, sides, origin: `feeds Embedding '${consumer.name}' (maskZero)` };
+  return undefined;
 }
 
 function firstConsumer(layer: layers.Layer): layers.Layer | undefined {
@@ -88,18 +136,57 @@ export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[]
     const size = shape.reduce((a, b) => a * b, 1);
     const noise = window(size, mix(sample.dataSeed, i));
     const { lo, hi } = plan.values;
+    const padded = plan.sequence !== undefined && hasPadding(sample, shape);
     if (plan.values.kind === 'int') {
       const ints = new Int32Array(size);
-      for (let j = 0; j < size; j++) ints[j] = Math.min(hi - 1, lo + Math.floor((noise[j] ?? 0) * (hi - lo)));
+      const pad = plan.sequence?.pad;
+      for (let j = 0; j < size; j++) {
+        let v = Math.min(hi - 1, lo + Math.floor((noise[j] ?? 0) * (hi - lo)));
+        // Real steps never hold the padding value, or they would read as padding.
+        if (v === pad) v = v + 1 < hi ? v + 1 : lo === pad ? lo + 1 : lo;
+        ints[j] = v;
+      }
+      if (padded && plan.sequence) fillPadding(ints, shape, sample, plan.sequence.pad);
       return plan.dtype === 'int32' ? tf.tensor(ints, shape, 'int32') : tf.tensor(Float32Array.from(ints), shape, 'float32');
     }
-    if (lo === 0 && hi === 1 && plan.dtype === 'float32') {
+    if (!padded && lo === 0 && hi === 1 && plan.dtype === 'float32') {
       // A read-only view of the pool: nothing writes into an input tensor.
       return tf.tensor(noise, shape, 'float32');
     }
     const values = new Float32Array(size);
     for (let j = 0; j < size; j++) values[j] = lo + (noise[j] ?? 0) * (hi - lo);
+    if (padded && plan.sequence) fillPadding(values, shape, sample, plan.sequence.pad);
     return tf.tensor(values, shape, plan.dtype === 'int32' ? 'int32' : 'float32');
+  });
+}
+
+/** Whether any sample of the batch has fewer real steps than the sequence holds. */
+function hasPadding(sample: Sample, shape: number[]): boolean {
+  const steps = shape[1] ?? 1;
+  for (let i = 0; i < sample.batch; i++) if (realSteps(sample, i, steps) < steps) return true;
+  return false;
+}
+
+/** Writes `pad` into every padded step (axis 1) of every sample. */
+function fillPadding(values: Float32Array | Int32Array, shape: number[], sample: Sample, pad: number): void {
+  const steps = shape[1] ?? 1;
+  const stepSize = shape.slice(2).reduce((a, b) => a * b, 1);
+  for (let i = 0; i < sample.batch; i++) {
+    const first = firstRealStep(sample, i, steps);
+    const last = first + realSteps(sample, i, steps);
+    for (let t = 0; t < steps; t++) {
+      if (t >= first && t < last) continue;
+      values.fill(pad, (i * steps + t) * stepSize, (i * steps + t + 1) * stepSize);
+    }
+  }
+}
+
+/** Per sample and step of a sequence input: true where the step is real (not padding). */
+export function realMask(sample: Sample, steps: number): boolean[][] {
+  return Array.from({ length: sample.batch }, (_, i) => {
+    const first = firstRealStep(sample, i, steps);
+    const last = first + realSteps(sample, i, steps);
+    return Array.from({ length: steps }, (_, t) => t >= first && t < last);
   });
 }
 
@@ -129,4 +216,18 @@ function mix(seed: number, index: number): number {
   let z = (seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
   return (z ^ (z >>> 13)) >>> 0;
+}
+
+/** A sample as a finding's counterexample: only what matters for this composite. */
+export function describeSample(space: SampleSpace, sample: Sample): Record<string, unknown> {
+  const out: Record<string, unknown> = { batch: sample.batch };
+  if (space.hasFreeDims) out['length'] = sample.length;
+  const sequence = space.plans.find((p) => p.sequence);
+  if (sequence) {
+    const steps = sequence.shape[1] ?? sample.length;
+    out['realSteps'] = Array.from({ length: sample.batch }, (_, i) => realSteps(sample, i, steps));
+    out['padding'] = sample.side;
+  }
+  out['dataSeed'] = sample.dataSeed;
+  return out;
 }

@@ -2,7 +2,7 @@ import type { SymbolicTensor } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import type { DType, Shape } from '../model/shape.js';
 import type { CheckContext, CheckOutcome } from './check.js';
-import type { Sample } from './fake-inputs.js';
+import { describeSample, type Sample } from './fake-inputs.js';
 import type { Observation, TensorSummary } from './observe.js';
 import { checkProperty } from './property.js';
 
@@ -95,18 +95,10 @@ export function checkEveryTensor(
       where: tensor.where,
       ...(source ? { source } : {}),
       message: `${tensor.where}: ${message}`,
-      counterexample: describeSample(ctx, counterexample),
+      counterexample: describeSample(ctx.space, counterexample),
       seed,
       path,
     });
   }
   return { status: findings.length ? 'fail' : 'pass', runs, findings };
-}
-
-function describeSample(ctx: CheckContext, sample: Sample): Record<string, unknown> {
-  return {
-    batch: sample.batch,
-    ...(ctx.space.hasFreeDims ? { length: sample.length } : {}),
-    dataSeed: sample.dataSeed,
-  };
 }

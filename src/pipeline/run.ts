@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { CheckContext } from '../checks/check.js';
 import { sampleSpace, type MiniSpec } from '../checks/fake-inputs.js';
 import { createObserver } from '../checks/observe.js';
+import { createRunner } from '../checks/runner.js';
 import { tapsFor } from '../checks/tensor-property.js';
 import { CHECKS } from '../checks/registry.js';
 import { resolveOptions, type Options, type ResolvedOptions } from '../config.js';
@@ -44,7 +45,8 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   emitting?.catch(() => undefined); // awaited below; keeps an early failure from being unhandled meanwhile
 
   const sourceOf = sourceLookup(probed, loaded.applySites, opts.file);
-  const space = sampleSpace(twin.model, loaded.exports['mini'] as MiniSpec | undefined);
+  const space = sampleSpace(probed.model, loaded.exports['mini'] as MiniSpec | undefined);
+  const runner = createRunner(tf, twin);
   const ctx: CheckContext = {
     tf,
     file: opts.file,
@@ -54,7 +56,8 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
     seed: opts.seed,
     runs: opts.runs,
     space,
-    observer: createObserver(tf, twin, space, tapsFor(probed)),
+    runner,
+    observer: createObserver(tf, runner, space, tapsFor(probed)),
     sourceOf,
   };
   const checksStarted = performance.now();

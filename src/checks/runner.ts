@@ -1,0 +1,173 @@
+import type { Tensor, layers } from '@tensorflow/tfjs';
+import { topLevelNodes } from '../pipeline/graph.js';
+import type { Tf } from '../pipeline/tf-instance.js';
+import type { Twin } from '../pipeline/twin.js';
+
+type Layer = layers.Layer;
+type Kwargs = Record<string, unknown>;
+
+/** A tensor's value copied out of tfjs (the tensor itself is disposed after the pass). */
+export interface TensorValue {
+  shape: number[];
+  dtype: string;
+  values: Float32Array | Int32Array | Uint8Array;
+}
+
+/** Everything seen in one forward pass of the twin through tfjs's graph executor. */
+export interface Pass {
+  /** Id of a tensor of the original graph -> its value in this pass (model inputs included). */
+  values: Map<number, TensorValue>;
+  outputs: TensorValue[];
+  /** Layer name -> the mask the executor handed it (first call), or null. */
+  received: Map<string, TensorValue | null>;
+  /** Layer name -> the layer whose `computeMask` made the mask it received, when known. */
+  receivedFrom: Map<string, string>;
+  /** Layer name -> the mask its `computeMask` returned (first call). */
+  produced: Map<string, TensorValue | null>;
+  /** The twin threw on this pass. */
+  error?: string;
+}
+
+/** Changes to one pass: perturb what a layer outputs, or change the mask it receives. */
+export interface PassHooks {
+  /** By original layer name: replacement outputs (same shapes), or undefined to keep them. */
+  outputs?(layer: string, outputs: Tensor[]): Tensor[] | undefined;
+  /** By original layer name: the mask to hand the layer instead of the one it got (null: none). */
+  mask?(layer: string, received: Tensor | null): Tensor | null | undefined;
+}
+
+export interface Runner {
+  /** Runs `predict` on the twin (the executor the user's model runs with: masks and all). */
+  run(inputs: Tensor[], hooks?: PassHooks): Pass;
+  /** Original tensor ids in topological order, model inputs first. */
+  readonly order: readonly number[];
+  /** Original tensor id -> the name of the layer that produces it (input layers included). */
+  readonly producer: ReadonlyMap<number, string>;
+  /** Forward passes run so far. */
+  readonly passes: number;
+}
+
+interface Session {
+  hooks: PassHooks;
+  calls: Map<Layer, number>;
+  outputs: Map<number, TensorValue>;
+  received: Map<string, TensorValue | null>;
+  receivedFrom: Map<string, string>;
+  produced: Map<string, TensorValue | null>;
+  maskMaker: Map<Tensor, string>;
+}
+
+/**
+ * Wraps `call` and `computeMask` of every layer of the twin once, so that a pass records every
+ * tensor of the top-level graph, the mask each layer receives and the masks layers make, and so
+ * that hooks can perturb outputs or masks. Outside a pass the wrappers only forward.
+ */
+export function createRunner(tf: Tf, twin: Twin): Runner {
+  const originalName = new Map<Layer, string>();
+  for (const [name, layer] of twin.layers) originalName.set(layer, name);
+  const twinToOriginal = new Map<number, number>();
+  for (const [original, t] of twin.tensors) twinToOriginal.set(t.id, original);
+
+  // For each layer: the original ids of its outputs, per call in executor order.
+  const callOutputs = new Map<Layer, number[][]>();
+  for (const node of topLevelNodes(twin.model)) {
+    const list = callOutputs.get(node.layer) ?? [];
+    list.push(node.outputs.map((t) => twinToOriginal.get(t.id) ?? -1));
+    callOutputs.set(node.layer, list);
+  }
+  const order = [...twin.model.inputs.map((t) => twinToOriginal.get(t.id) ?? -1)];
+  const producer = new Map<number, string>();
+  twin.model.inputs.forEach((t, i) => producer.set(order[i] ?? -1, t.sourceLayer.name));
+  for (const node of topLevelNodes(twin.model)) {
+    for (const t of node.outputs) {
+      const id = twinToOriginal.get(t.id) ?? -1;
+      order.push(id);
+      producer.set(id, originalName.get(node.layer) ?? node.layer.name);
+    }
+  }
+
+  let session: Session | null = null;
+  for (const [layer, name] of originalName) {
+    const call = layer.call.bind(layer);
+    layer.call = (inputs: Tensor | Tensor[], kwargs: Kwargs) => {
+      const s = session;
+      if (!s) return call(inputs, kwargs);
+      const received = (kwargs?.['mask'] ?? null) as Tensor | null;
+      const replaced = s.hooks.mask?.(name, received);
+      const mask = replaced === undefined ? received : replaced;
+      if (!s.received.has(name)) {
+        s.received.set(name, mask ? copy(mask) : null);
+        const maker = mask ? s.maskMaker.get(mask) : undefined;
+        if (maker) s.receivedFrom.set(name, maker);
+      }
+      const args = replaced === undefined ? kwargs : { ...kwargs, mask: mask ?? undefined };
+      let out = call(inputs, args);
+      const list = Array.isArray(out) ? out : [out];
+      const changed = s.hooks.outputs?.(name, list);
+      if (changed) out = Array.isArray(out) ? changed : (changed[0] as Tensor);
+      const index = s.calls.get(layer) ?? 0;
+      s.calls.set(layer, index + 1);
+      const ids = callOutputs.get(layer)?.[index] ?? [];
+      (Array.isArray(out) ? out : [out]).forEach((t, i) => {
+        const id = ids[i];
+        if (id !== undefined && id >= 0) s.outputs.set(id, copy(t));
+      });
+      return out;
+    };
+    const computeMask = layer.computeMask.bind(layer);
+    layer.computeMask = (inputs: Tensor | Tensor[], mask?: Tensor | Tensor[]) => {
+      const made = computeMask(inputs, mask);
+      const s = session;
+      if (s) {
+        const first = (Array.isArray(made) ? made[0] : made) ?? null;
+        if (first) s.maskMaker.set(first, name);
+        if (!s.produced.has(name)) s.produced.set(name, first ? copy(first) : null);
+      }
+      return made;
+    };
+  }
+
+  let passes = 0;
+  return {
+    order,
+    producer,
+    get passes() {
+      return passes;
+    },
+    run(inputs, hooks = {}) {
+      passes++;
+      const s: Session = {
+        hooks,
+        calls: new Map(),
+        outputs: new Map(),
+        received: new Map(),
+        receivedFrom: new Map(),
+        produced: new Map(),
+        maskMaker: new Map(),
+      };
+      twin.model.inputs.forEach((_, i) => {
+        const t = inputs[i];
+        if (t) s.outputs.set(order[i] ?? -1, copy(t));
+      });
+      session = s;
+      const batch = inputs[0]?.shape[0] ?? 1;
+      try {
+        const out = twin.model.predict(inputs, { batchSize: batch });
+        const list = Array.isArray(out) ? out : [out];
+        const outputs = list.map(copy);
+        tf.dispose(list);
+        return { values: s.outputs, outputs, received: s.received, receivedFrom: s.receivedFrom, produced: s.produced };
+      } catch (e) {
+        return { values: s.outputs, outputs: [], received: s.received, receivedFrom: s.receivedFrom, produced: s.produced, error: (e as Error).message };
+      } finally {
+        session = null;
+      }
+    },
+  };
+}
+
+function copy(t: Tensor): TensorValue {
+  const data = t.dataSync();
+  const values = data instanceof Float32Array ? data.slice() : data instanceof Int32Array ? data.slice() : Uint8Array.from(data as ArrayLike<number>);
+  return { shape: [...t.shape], dtype: t.dtype, values };
+}
