@@ -24,7 +24,7 @@ export interface InputPlan {
   /** Where the values came from: a hint, an Embedding it feeds, or the default. */
   origin: string;
   /** A padded sequence input (time axis 1): the value that fills padded steps, and where padding may go. */
-  sequence?: { pad: number; sides: ('post' | 'pre')[]; origin: string };
+  sequence?: { pad: number; sides: ('post' | 'pre')[]; origin: string; maker?: string };
   /** Hinted `causal: true`: the output at step t must not depend on input steps after t. */
   causal: boolean;
 }
@@ -107,12 +107,25 @@ function planSequence(consumer: layers.Layer | undefined, shape: Shape, hint: In
   if (shape.length < 2) return undefined;
   const sides: ('post' | 'pre')[] = hint?.padding === 'post' ? ['post'] : hint?.padding === 'pre' ? ['pre'] : ['post', 'pre'];
   if (hint?.pad !== undefined) return { pad: hint.pad, sides, origin: 'hint' };
-  const config = (consumer?.getConfig() ?? {}) as { maskValue?: number; maskZero?: boolean };
-  if (consumer?.getClassName() === 'Masking' && shape.length >= 3) {
-    return { pad: config.maskValue ?? 0, sides, origin: `feeds Masking '${consumer.name}'` };
+  const config = (consumer?.getConfig() ?? {}) as { maskZero?: boolean };
+  if (consumer?.getClassName() === 'Embedding' && config.maskZero) {
+    return { pad: 0, sides, origin: `feeds Embedding '${consumer.name}' (maskZero)`, maker: consumer.name };
   }
-  if (consumer?.getClassName() === 'Embedding' && config.maskZero) return { pad: 0, sides, origin: `feeds Embedding '${consumer.name}' (maskZero)` };
+  const masking = shape.length >= 3 && consumer ? maskingDownstream(consumer) : undefined;
+  if (masking) {
+    const maskValue = (masking.getConfig() as { maskValue?: number }).maskValue ?? 0;
+    return { pad: maskValue, sides, origin: `feeds Masking '${masking.name}'`, maker: masking.name };
+  }
   return undefined;
+}
+
+/** A Masking layer the input reaches through a short chain of single-input layers (the data is padded for it). */
+function maskingDownstream(layer: layers.Layer, depth = 0): layers.Layer | undefined {
+  if (layer.getClassName() === 'Masking') return layer;
+  if (depth >= 4) return undefined;
+  const next = firstConsumer(layer);
+  const inbound = (next as unknown as { inboundNodes?: { inboundLayers: unknown[] }[] } | undefined)?.inboundNodes?.[0]?.inboundLayers.length;
+  return next && inbound === 1 ? maskingDownstream(next, depth + 1) : undefined;
 }
 
 function firstConsumer(layer: layers.Layer): layers.Layer | undefined {

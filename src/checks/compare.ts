@@ -1,0 +1,62 @@
+import type { TensorValue } from './runner.js';
+
+/**
+ * Two float values are the same when |a - b| <= ABS + REL * |a|. The twin computes in float32:
+ * the same arithmetic in another order (a batch of 3 instead of 1, a sequence re-packed by the
+ * recurrent stub) can move the last bits, about 1e-7 relative; real wiring bugs move values by
+ * 1e-3 and more. 1e-5 absolute plus 1e-4 relative sits between the two.
+ */
+export const TOLERANCE = { abs: 1e-5, rel: 1e-4 } as const;
+
+export function close(a: number, b: number): boolean {
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  return Math.abs(a - b) <= TOLERANCE.abs + TOLERANCE.rel * Math.abs(a);
+}
+
+/** The largest difference between two values of the same shape, or Infinity when the shapes differ. */
+export function maxDifference(a: TensorValue, b: TensorValue): number {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.values.length; i++) {
+    const x = a.values[i] as number;
+    const y = b.values[i] as number;
+    if (!close(x, y)) worst = Math.max(worst, Number.isNaN(x - y) ? Infinity : Math.abs(x - y));
+  }
+  return worst;
+}
+
+/** Values of sample `i` of a batch (axis 0), as a value of batch 1. */
+export function sampleOf(value: TensorValue, i: number): TensorValue {
+  const size = value.shape.slice(1).reduce((a, b) => a * b, 1);
+  return { shape: [1, ...value.shape.slice(1)], dtype: value.dtype, values: value.values.slice(i * size, (i + 1) * size) };
+}
+
+/**
+ * The largest difference between two time-major tensors ([batch, steps, ...]) compared at the
+ * real steps only: step `t` of sample `i` in `a` is step `t - firstA[i] + firstB[i]` in `b`.
+ */
+export function alignedDifference(
+  a: TensorValue,
+  b: TensorValue,
+  real: { firstA: number[]; firstB: number[]; steps: number[] },
+): number {
+  const batch = a.shape[0] ?? 1;
+  const stepsA = a.shape[1] ?? 1;
+  const stepsB = b.shape[1] ?? 1;
+  const inner = a.shape.slice(2).reduce((x, y) => x * y, 1);
+  if (b.shape[0] !== batch || b.shape.slice(2).reduce((x, y) => x * y, 1) !== inner) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < batch; i++) {
+    for (let t = 0; t < (real.steps[i] ?? 0); t++) {
+      const ta = (real.firstA[i] ?? 0) + t;
+      const tb = (real.firstB[i] ?? 0) + t;
+      if (ta >= stepsA || tb >= stepsB) return Infinity;
+      for (let k = 0; k < inner; k++) {
+        const x = a.values[(i * stepsA + ta) * inner + k] as number;
+        const y = b.values[(i * stepsB + tb) * inner + k] as number;
+        if (!close(x, y)) worst = Math.max(worst, Number.isNaN(x - y) ? Infinity : Math.abs(x - y));
+      }
+    }
+  }
+  return worst;
+}

@@ -1,0 +1,215 @@
+import type { Finding } from '../model/report.js';
+import type { Check, CheckContext, CheckOutcome } from './check.js';
+import { alignedDifference, maxDifference } from './compare.js';
+import { describeSample, firstRealStep, makeInputs, realMask, realSteps, type Sample } from './fake-inputs.js';
+import { checkProperty } from './property.js';
+import { sampleKey } from './observe.js';
+import { repad } from './repad.js';
+import type { Pass, TensorValue } from './runner.js';
+import { tensorNames } from './tensor-names.js';
+
+interface Violation {
+  where: string;
+  message: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Padding must not matter: perturbing the values at padded steps (after the layer that makes the
+ * mask), or moving the same real content to other padding, changes no output and no tensor of the
+ * composite at real steps. Also: the layer meant to mask the padding must recognise it.
+ */
+export const masking: Check = {
+  id: 'masking',
+  proves: 'padded steps change no output and no tensor at real steps (perturbed padding, or other padding around the same content)',
+  run(ctx): CheckOutcome {
+    const padded = ctx.space.plans.map((p, i) => ({ plan: p, index: i })).filter((x) => x.plan.sequence);
+    if (padded.length === 0) {
+      return {
+        status: 'skip',
+        runs: 0,
+        findings: [],
+        reason: "no padded sequence input (none feeds Masking or an Embedding with maskZero; hint `pad` in `mini` if your data is padded)",
+      };
+    }
+    const names = tensorNames(ctx.probe);
+    const failures = new Map<string, Violation>();
+    const result = checkProperty(
+      ctx.space.arbitrary,
+      (sample) => {
+        const v = violation(ctx, sample, names);
+        if (v) failures.set(sampleKey(sample), v);
+        return v?.message ?? null;
+      },
+      { seed: ctx.seed, runs: ctx.runs },
+    );
+    if (!result.failure) return { status: 'pass', runs: result.runs, findings: [] };
+    const v = failures.get(sampleKey(result.failure.counterexample));
+    if (!v) return { status: 'pass', runs: result.runs, findings: [] };
+    const blame = v.where.split(' -> ')[1] ?? v.where.replace(/^output '(.*)'$/, '$1');
+    const source = ctx.sourceOf(blame);
+    const finding: Finding = {
+      check: 'masking',
+      severity: 'error',
+      where: v.where,
+      ...(source ? { source } : {}),
+      message: v.message,
+      counterexample: { ...describeSample(ctx.space, result.failure.counterexample), ...v.detail },
+      seed: result.failure.seed,
+      path: result.failure.path,
+    };
+    return { status: 'fail', runs: result.runs, findings: [finding] };
+  },
+};
+
+function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>): Violation | null {
+  const { tf, runner, space } = ctx;
+  const inputs = makeInputs(tf, space.plans, sample);
+  try {
+    const base = runner.run(inputs);
+    if (base.error) return null; // the shape check reports passes that throw
+    for (const [index, plan] of space.plans.entries()) {
+      const sequence = plan.sequence;
+      if (!sequence) continue;
+      const steps = inputs[index]?.shape[1] ?? 1;
+      const real = realMask(sample, steps);
+      if (!real.some((row) => row.some((r) => !r))) continue;
+      const label = `input '${plan.name}'`;
+      // 1. The layer meant to mask this padding must recognise it.
+      if (sequence.maker) {
+        const made = base.produced.get(sequence.maker);
+        const wrong = made ? paddedMarkedReal(made, real) : null;
+        const inputId = runner.order[index] ?? -1;
+        const into = [...names.entries()].find(([id, n]) => n.endsWith(`-> ${sequence.maker}`) && id !== inputId)?.[1] ?? names.get(inputId) ?? label;
+        if (!made || wrong) {
+          return {
+            where: into,
+            message: made
+              ? `'${sequence.maker}' does not recognise the padding of ${label}: it marks padded step(s) ${wrong} as real, so the values reaching it are no longer its mask value ${sequence.pad} (a layer before it changes them)`
+              : `'${sequence.maker}' makes no mask for the padding of ${label}`,
+            detail: { input: plan.name, paddedSteps: wrong },
+          };
+        }
+      }
+      // 2. Perturbing padded steps after the mask is made changes nothing at real steps.
+      if (sequence.maker) {
+        const maker = sequence.maker;
+        const perturbed = runner.run(inputs, {
+          outputs: (layer, outs) => (layer === maker ? outs.map((t) => perturbPadded(ctx, t, real)) : undefined),
+        });
+        const makerOutput = [...runner.producer.entries()].filter(([, n]) => n === maker).map(([id]) => id);
+        const changed = firstChange(ctx, base, perturbed, steps, (i) => firstRealStep(sample, i, steps), (i) => firstRealStep(sample, i, steps), (i) => realSteps(sample, i, steps), new Set(makerOutput));
+        if (changed !== null) {
+          return {
+            where: names.get(changed.id) ?? `tensor ${changed.id}`,
+            message: `${names.get(changed.id) ?? 'a tensor'} changed (by ${format(changed.by)}) at real steps when only the padded steps after '${maker}' were perturbed: a layer there ignores the mask`,
+            detail: { input: plan.name, perturbed: 'padded steps', after: maker },
+          };
+        }
+      }
+      // 3. The same real content with other padding around it gives the same results at real steps.
+      const other = repad(ctx, sample, base, index);
+      if (other) {
+        try {
+          const moved = runner.run(other.inputs);
+          if (!moved.error) {
+            const changed = firstChange(ctx, base, moved, steps, (i) => firstRealStep(sample, i, steps), other.first, (i) => realSteps(sample, i, steps), new Set(), other.steps);
+            if (changed !== null) {
+              const noMask = !sequence.maker && ![...base.produced.values()].some((m) => m && m.shape[1] === steps);
+              const inputName = names.get(runner.order[index] ?? -1) ?? label;
+              return {
+                where: noMask ? inputName : names.get(changed.id) ?? `tensor ${changed.id}`,
+                message: noMask
+                  ? `nothing masks the padding of ${label} (pad value ${sequence.pad}): ${names.get(changed.id)} changed by ${format(changed.by)} when the same real steps got ${other.description} (an Embedding needs maskZero: true; float features a Masking layer)`
+                  : `${names.get(changed.id) ?? 'a tensor'} changed (by ${format(changed.by)}) at real steps when the same real content got ${other.description}: a layer there uses padded steps`,
+                detail: { input: plan.name, repadded: other.description },
+              };
+            }
+          }
+        } finally {
+          tf.dispose(other.inputs);
+        }
+      }
+    }
+    return null;
+  } finally {
+    tf.dispose(inputs);
+  }
+}
+
+/** The first tensor (in topological order) that differs between two passes at real steps. */
+function firstChange(
+  ctx: CheckContext,
+  a: Pass,
+  b: Pass,
+  steps: number,
+  firstA: (i: number) => number,
+  firstB: (i: number) => number,
+  real: (i: number) => number,
+  skip: Set<number>,
+  stepsB = steps,
+): { id: number; by: number } | null {
+  const inputs = new Set(ctx.runner.order.slice(0, ctx.space.plans.length));
+  for (const id of ctx.runner.order) {
+    if (inputs.has(id) || skip.has(id)) continue;
+    const x = a.values.get(id);
+    const y = b.values.get(id);
+    if (!x || !y) continue;
+    const by = differenceAtRealSteps(x, y, steps, stepsB, firstA, firstB, real);
+    if (by > 0) return { id, by };
+  }
+  return null;
+}
+
+function differenceAtRealSteps(
+  x: TensorValue,
+  y: TensorValue,
+  stepsA: number,
+  stepsB: number,
+  firstA: (i: number) => number,
+  firstB: (i: number) => number,
+  real: (i: number) => number,
+): number {
+  const batch = x.shape[0] ?? 1;
+  const timeMajor = x.shape.length >= 3 && x.shape[1] === stepsA && y.shape[1] === stepsB;
+  if (!timeMajor) return maxDifference(x, y);
+  const range = Array.from({ length: batch }, (_, i) => i);
+  return alignedDifference(x, y, { firstA: range.map(firstA), firstB: range.map(firstB), steps: range.map(real) });
+}
+
+/** Adds noise to every padded step of a time-major tensor (axis 1 = the padded input's steps). */
+function perturbPadded(ctx: CheckContext, t: import('@tensorflow/tfjs').Tensor, real: boolean[][]): import('@tensorflow/tfjs').Tensor {
+  const { tf } = ctx;
+  if (t.rank < 2 || t.shape[1] !== real[0]?.length || t.dtype !== 'float32') return t;
+  const inner = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  const steps = t.shape[1] ?? 1;
+  const values = (t.dataSync() as Float32Array).slice();
+  real.forEach((row, i) => {
+    row.forEach((isReal, step) => {
+      if (isReal) return;
+      for (let k = 0; k < inner; k++) {
+        const at = (i * steps + step) * inner + k;
+        values[at] = (values[at] as number) + 0.5 + ((at * 2654435761) % 1000) / 1000;
+      }
+    });
+  });
+  return tf.tensor(values, t.shape, 'float32');
+}
+
+/** `'3..5'`-style ranges of padded steps a mask marks as real, or null when it marks none. */
+function paddedMarkedReal(mask: TensorValue, real: boolean[][]): string | null {
+  const steps = mask.shape[1] ?? 0;
+  if (steps !== real[0]?.length) return null;
+  for (let i = 0; i < real.length; i++) {
+    const bad: number[] = [];
+    real[i]?.forEach((isReal, t) => {
+      if (!isReal && (mask.values[i * steps + t] ?? 0) !== 0) bad.push(t);
+    });
+    if (bad.length) return `${bad[0]}..${bad[bad.length - 1]} of sample ${i}`;
+  }
+  return null;
+}
+
+function format(by: number): string {
+  return Number.isFinite(by) ? by.toPrecision(3) : 'a different shape';
+}
