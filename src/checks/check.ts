@@ -21,6 +21,8 @@ export interface CheckContext {
   observer: Observer;
   /** Runs passes of the twin that record every tensor and mask (for checks that compare passes). */
   runner: Runner;
+  /** Outcomes of the checks that ran before this one, by id (later checks skip on a failed premise). */
+  earlier: ReadonlyMap<string, CheckOutcome>;
   /** The user's source line for a layer or component name (its `.apply` call), when known. */
   sourceOf(name: string): SourceLocation | undefined;
 }
@@ -38,4 +40,10 @@ export interface Check {
   /** One line for `--help` and the README. */
   readonly proves: string;
   run(ctx: CheckContext): Promise<CheckOutcome> | CheckOutcome;
+}
+
+/** A skip outcome when an earlier check this one relies on failed (its differences would be noise). */
+export function premiseFailed(ctx: CheckContext, ...ids: string[]): CheckOutcome | null {
+  const failed = ids.find((id) => ctx.earlier.get(id)?.status === 'fail');
+  return failed ? { status: 'skip', runs: 0, findings: [], reason: `'${failed}' failed: fix that first` } : null;
 }

@@ -1,5 +1,5 @@
 import type { Finding } from '../model/report.js';
-import type { Check, CheckContext, CheckOutcome } from './check.js';
+import { premiseFailed, type Check, type CheckContext, type CheckOutcome } from './check.js';
 import { alignedDifference, maxDifference } from './compare.js';
 import { describeSample, firstRealStep, makeInputs, realMask, realSteps, type Sample } from './fake-inputs.js';
 import { checkProperty } from './property.js';
@@ -23,6 +23,8 @@ export const masking: Check = {
   id: 'masking',
   proves: 'padded steps change no output and no tensor at real steps (perturbed padding, or other padding around the same content)',
   run(ctx): CheckOutcome {
+    const premise = premiseFailed(ctx, 'determinism');
+    if (premise) return premise;
     const padded = ctx.space.plans.map((p, i) => ({ plan: p, index: i })).filter((x) => x.plan.sequence);
     if (padded.length === 0) {
       return {

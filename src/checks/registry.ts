@@ -2,10 +2,23 @@ import type { Check } from './check.js';
 import { dtype } from './dtype.js';
 import { finite } from './finite.js';
 import { masking } from './masking.js';
+import { maskProvenance } from './mask-provenance.js';
+import { batchIndependence } from './batch-independence.js';
+import { determinism } from './determinism.js';
+import { inputRelevance } from './input-relevance.js';
 import { shape } from './shape.js';
 
 /** Every check the tool runs, in the order it runs them. */
-export const CHECKS = { shape, dtype, finite, masking } as const satisfies Record<string, Check>;
+export const CHECKS = {
+  shape,
+  dtype,
+  finite,
+  determinism,
+  'batch-independence': batchIndependence,
+  masking,
+  'mask-provenance': maskProvenance,
+  'input-relevance': inputRelevance,
+} as const satisfies Record<string, Check>;
 export type CheckId = keyof typeof CHECKS;
 export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
 

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { CheckContext } from '../checks/check.js';
+import type { CheckContext, CheckOutcome } from '../checks/check.js';
 import { sampleSpace, type MiniSpec } from '../checks/fake-inputs.js';
 import { createObserver } from '../checks/observe.js';
 import { createRunner } from '../checks/runner.js';
@@ -47,7 +47,9 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const sourceOf = sourceLookup(probed, loaded.applySites, opts.file);
   const space = sampleSpace(probed.model, loaded.exports['mini'] as MiniSpec | undefined);
   const runner = createRunner(tf, twin);
+  const earlier = new Map<string, CheckOutcome>();
   const ctx: CheckContext = {
+    earlier,
     tf,
     file: opts.file,
     probe: probed,
@@ -66,6 +68,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   for (const id of opts.checks) {
     const t0 = performance.now();
     const outcome = await CHECKS[id].run(ctx);
+    earlier.set(id, outcome);
     const ms = Math.round(performance.now() - t0);
     checks.push({ id, status: outcome.status, runs: outcome.runs, ms, ...(outcome.reason ? { reason: outcome.reason } : {}) });
     findings.push(...outcome.findings);

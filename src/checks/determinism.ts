@@ -1,0 +1,31 @@
+import type { Check } from './check.js';
+import { makeInputs } from './fake-inputs.js';
+import { exactDifference, firstDifference, formatDifference } from './pass-diff.js';
+import { propertyCheck } from './property-check.js';
+import { tensorNames } from './tensor-names.js';
+
+/** Two inference passes on the same input agree exactly, at every tensor. */
+export const determinism: Check = {
+  id: 'determinism',
+  proves: 'two inference calls on the same input agree exactly',
+  run(ctx) {
+    const names = tensorNames(ctx.probe);
+    return propertyCheck(ctx, 'determinism', (sample) => {
+      const inputs = makeInputs(ctx.tf, ctx.space.plans, sample);
+      try {
+        const first = ctx.runner.run(inputs);
+        const second = ctx.runner.run(inputs);
+        if (first.error || second.error) return null;
+        const changed = firstDifference(ctx, first, second, exactDifference);
+        if (!changed) return null;
+        const where = names.get(changed.id) ?? `tensor ${changed.id}`;
+        return {
+          where,
+          message: `${where} differs (by ${formatDifference(changed.by)}) between two inference calls on the same input: something random runs at inference (noise, dropout forced on, Math.random)`,
+        };
+      } finally {
+        ctx.tf.dispose(inputs);
+      }
+    });
+  },
+};

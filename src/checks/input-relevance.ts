@@ -1,0 +1,48 @@
+import { premiseFailed, type Check } from './check.js';
+import { makeInputs } from './fake-inputs.js';
+import { exactDifference } from './pass-diff.js';
+import { propertyCheck } from './property-check.js';
+
+/** Every model input influences at least one model output. */
+export const inputRelevance: Check = {
+  id: 'input-relevance',
+  proves: 'each model input influences at least one output',
+  run(ctx) {
+    const premise = premiseFailed(ctx, 'determinism', 'batch-independence');
+    if (premise) return premise;
+    if (ctx.space.plans.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the model has no inputs' };
+    return propertyCheck(ctx, 'input-relevance', (sample) => {
+      const { tf, runner, space } = ctx;
+      const inputs = makeInputs(tf, space.plans, sample);
+      try {
+        const base = runner.run(inputs);
+        if (base.error) return null;
+        for (const [j, plan] of space.plans.entries()) {
+          const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff });
+          const mixed = inputs.map((t, k) => (k === j ? (fresh[k] ?? t) : t));
+          try {
+            const other = runner.run(mixed);
+            if (other.error) continue;
+            const moved = base.outputs.some((out, k) => {
+              const o = other.outputs[k];
+              return o !== undefined && exactDifference(out, o) > 0;
+            });
+            if (!moved) {
+              return {
+                where: `input '${plan.name}'`,
+                blame: plan.name,
+                message: `input '${plan.name}' influences no model output: other values for it leave every output unchanged (a branch that never reaches an output?)`,
+                detail: { input: plan.name },
+              };
+            }
+          } finally {
+            tf.dispose(fresh);
+          }
+        }
+        return null;
+      } finally {
+        tf.dispose(inputs);
+      }
+    });
+  },
+};

@@ -1,0 +1,54 @@
+import type { Finding, Severity } from '../model/report.js';
+import type { CheckContext, CheckOutcome } from './check.js';
+import { describeSample, type Sample } from './fake-inputs.js';
+import { sampleKey } from './observe.js';
+import { checkProperty } from './property.js';
+
+/** What a property found wrong on one sample. */
+export interface Violation {
+  /** The boundary or tensor (`producer -> consumer`), layer or input where it shows. */
+  where: string;
+  message: string;
+  /** The layer whose `.apply` line the finding points at. */
+  blame?: string;
+  detail?: Record<string, unknown>;
+  severity?: Severity;
+}
+
+/**
+ * Runs one fast-check property over the sample space (with shrinking) and turns its minimal
+ * counterexample into a finding. `violation` returns null when the sample is fine.
+ */
+export function propertyCheck(
+  ctx: CheckContext,
+  check: string,
+  violation: (sample: Sample) => Violation | null,
+  options: { filter?: (sample: Sample) => boolean } = {},
+): CheckOutcome {
+  const failures = new Map<string, Violation>();
+  const arbitrary = options.filter ? ctx.space.arbitrary.filter(options.filter) : ctx.space.arbitrary;
+  const result = checkProperty(
+    arbitrary,
+    (sample) => {
+      const v = violation(sample);
+      if (v) failures.set(sampleKey(sample), v);
+      return v?.message ?? null;
+    },
+    { seed: ctx.seed, runs: ctx.runs },
+  );
+  const v = result.failure ? failures.get(sampleKey(result.failure.counterexample)) : undefined;
+  if (!result.failure || !v) return { status: 'pass', runs: result.runs, findings: [] };
+  const blame = v.blame ?? v.where.split(' -> ')[1] ?? v.where.replace(/^(?:output|layer|input) '(.*)'$/, '$1');
+  const source = ctx.sourceOf(blame);
+  const finding: Finding = {
+    check,
+    severity: v.severity ?? 'error',
+    where: v.where,
+    ...(source ? { source } : {}),
+    message: v.message,
+    counterexample: { ...describeSample(ctx.space, result.failure.counterexample), ...v.detail },
+    seed: result.failure.seed,
+    path: result.failure.path,
+  };
+  return { status: finding.severity === 'error' ? 'fail' : 'pass', runs: result.runs, findings: [finding] };
+}
