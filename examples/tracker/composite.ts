@@ -14,7 +14,13 @@ export const NUM_CLASSES = 10;
 export const TRACK_STEPS = 20;
 export const TRACK_FEATURES = 16;
 
-/** Crops the detected box out of every feature map and resizes it to a fixed size. */
+/**
+ * Crops the detected box out of every feature map and resizes it to a fixed size, by bilinear
+ * sampling written as two small matrix products. (tf.image.cropAndResize would be shorter, but
+ * tfjs has no gradient for it, so a model using it cannot train; gathering the corners instead is
+ * differentiable but its gradient is very slow in tfjs. Tent-shaped interpolation weights are
+ * differentiable in the features and in the boxes.)
+ */
 export class CropToBox extends tf.layers.Layer {
   static className = 'CropToBox';
   readonly cropSize: [number, number];
@@ -32,9 +38,21 @@ export class CropToBox extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const [features, boxes] = inputs as [tf.Tensor4D, tf.Tensor2D];
+      const [batch, height, width, channels] = features.shape;
+      const [cropH, cropW] = this.cropSize;
       // Boxes are [y1, x1, y2, x2] in [0, 1]; each image has one box.
-      const boxIndices = tf.range(0, features.shape[0], 1, 'int32') as tf.Tensor1D;
-      return tf.image.cropAndResize(features, boxes, boxIndices, this.cropSize, 'bilinear');
+      const [y1, x1, y2, x2] = tf.split(boxes, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      // weights[b, i, p]: how much feature row (or column) p contributes to crop row (or column) i.
+      const weights = (lo: tf.Tensor2D, hi: tf.Tensor2D, crop: number, size: number): tf.Tensor3D => {
+        const at = tf.mul(tf.add(lo, tf.mul(tf.sub(hi, lo), tf.linspace(0, 1, crop).expandDims(0))), size - 1);
+        return tf.relu(tf.sub(1, tf.abs(tf.sub(at.expandDims(2), tf.range(0, size).reshape([1, 1, size]))))) as tf.Tensor3D;
+      };
+      const wy = weights(y1, y2, cropH, height); // [b, cropH, height]
+      const wx = weights(x1, x2, cropW, width); // [b, cropW, width]
+      const rows = tf.matMul(wy, tf.reshape(features, [batch, height, width * channels])); // [b, cropH, width * channels]
+      const byColumn = tf.reshape(tf.transpose(tf.reshape(rows, [batch, cropH, width, channels]), [0, 1, 3, 2]), [batch, cropH * channels, width]);
+      const both = tf.matMul(byColumn, wx, false, true); // [b, cropH * channels, cropW]
+      return tf.transpose(tf.reshape(both, [batch, cropH, channels, cropW]), [0, 1, 3, 2]);
     });
   }
 

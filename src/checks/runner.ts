@@ -34,11 +34,15 @@ export interface PassHooks {
   outputs?(layer: string, outputs: Tensor[]): Tensor[] | undefined;
   /** By original layer name: the mask to hand the layer instead of the one it got (null: none). */
   mask?(layer: string, received: Tensor | null): Tensor | null | undefined;
+  /** By original layer name: replacement inputs (same shapes), or undefined to keep them. */
+  inputs?(layer: string, inputs: Tensor[]): Tensor[] | undefined;
 }
 
 export interface Runner {
   /** Runs `predict` on the twin (the executor the user's model runs with: masks and all). */
   run(inputs: Tensor[], hooks?: PassHooks): Pass;
+  /** Runs `work` (e.g. an eager `model.apply` inside a gradient) with these hooks on every layer call. */
+  trace<T>(hooks: PassHooks, work: () => T): T;
   /** Original tensor ids in topological order, model inputs first. */
   readonly order: readonly number[];
   /** Original tensor id -> the name of the layer that produces it (input layers included). */
@@ -49,6 +53,8 @@ export interface Runner {
 
 interface Session {
   hooks: PassHooks;
+  /** Copy tensors and masks out (a pass); off while tracing. */
+  record: boolean;
   calls: Map<Layer, number>;
   outputs: Map<number, TensorValue>;
   received: Map<string, TensorValue | null>;
@@ -95,23 +101,28 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
       const received = (kwargs?.['mask'] ?? null) as Tensor | null;
       const replaced = s.hooks.mask?.(name, received);
       const mask = replaced === undefined ? received : replaced;
-      if (!s.received.has(name)) {
+      if (!s.received.has(name) && s.record) {
         s.received.set(name, mask ? copy(mask) : null);
         const maker = mask ? s.maskMaker.get(mask) : undefined;
         if (maker) s.receivedFrom.set(name, maker);
       }
       const args = replaced === undefined ? kwargs : { ...kwargs, mask: mask ?? undefined };
-      let out = call(inputs, args);
+      const list0 = Array.isArray(inputs) ? inputs : [inputs];
+      const newInputs = s.hooks.inputs?.(name, list0);
+      const callInputs = newInputs ? (Array.isArray(inputs) ? newInputs : (newInputs[0] as Tensor)) : inputs;
+      let out = call(callInputs, args);
       const list = Array.isArray(out) ? out : [out];
       const changed = s.hooks.outputs?.(name, list);
       if (changed) out = Array.isArray(out) ? changed : (changed[0] as Tensor);
       const index = s.calls.get(layer) ?? 0;
       s.calls.set(layer, index + 1);
       const ids = callOutputs.get(layer)?.[index] ?? [];
-      (Array.isArray(out) ? out : [out]).forEach((t, i) => {
-        const id = ids[i];
-        if (id !== undefined && id >= 0) s.outputs.set(id, copy(t));
-      });
+      if (s.record) {
+        (Array.isArray(out) ? out : [out]).forEach((t, i) => {
+          const id = ids[i];
+          if (id !== undefined && id >= 0) s.outputs.set(id, copy(t));
+        });
+      }
       return out;
     };
     const computeMask = layer.computeMask.bind(layer);
@@ -121,7 +132,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
       if (s) {
         const first = (Array.isArray(made) ? made[0] : made) ?? null;
         if (first) s.maskMaker.set(first, name);
-        if (!s.produced.has(name)) s.produced.set(name, first ? copy(first) : null);
+        if (!s.produced.has(name) && s.record) s.produced.set(name, first ? copy(first) : null);
       }
       return made;
     };
@@ -134,10 +145,20 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     get passes() {
       return passes;
     },
+    trace(hooks, work) {
+      const previous = session;
+      session = { hooks, record: false, calls: new Map(), outputs: new Map(), received: new Map(), receivedFrom: new Map(), produced: new Map(), maskMaker: new Map() };
+      try {
+        return work();
+      } finally {
+        session = previous;
+      }
+    },
     run(inputs, hooks = {}) {
       passes++;
       const s: Session = {
         hooks,
+        record: true,
         calls: new Map(),
         outputs: new Map(),
         received: new Map(),

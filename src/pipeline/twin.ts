@@ -38,6 +38,8 @@ export function buildTwin(tf: Tf, probe: ProbeResult, file: string, seed: number
         location: component.info.source ?? { file, line: 1 },
       });
     }
+    // A component frozen on purpose stays frozen in the twin.
+    if (!component.layer.trainable) stub.trainable = false;
     stubs.set(component.info.name, { spec, layer: stub });
     byHolder.set(component.holder, component.holder === component.layer ? stub : rewrap(component.holder, stub));
   });

@@ -1,0 +1,150 @@
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { Finding } from '../model/report.js';
+import { finalActivation } from '../pipeline/activation.js';
+import { premiseFailed, type Check, type CheckContext } from './check.js';
+import { makeInputs, type Sample } from './fake-inputs.js';
+import { outputLosses, type OutputLoss } from './losses.js';
+import { propertyCheck, type Violation } from './property-check.js';
+
+/**
+ * Every trainable weight gets a non-zero gradient from the loss. The loss is the one the factory
+ * compiled, or inferred from each output's activation (said in an info finding). The twin runs
+ * eagerly with `training: true`, with taps on every layer's inputs and outputs, so a layer that
+ * lets gradient in but none out (or that tfjs cannot differentiate at all) is named.
+ */
+export const gradientFlow: Check = {
+  id: 'gradient-flow',
+  proves: 'every trainable weight outside frozen layers gets a non-zero gradient from the loss',
+  run(ctx) {
+    const premise = premiseFailed(ctx, 'determinism');
+    if (premise) return premise;
+    const activations = ctx.probe.model.outputs.map((t) => finalActivation(t.sourceLayer));
+    const losses = outputLosses(ctx.probe.model, activations);
+    const vars = ctx.twin.model.trainableWeights;
+    if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the twin has no trainable weights' };
+    const outcome = propertyCheck(ctx, 'gradient-flow', (sample) => violation(ctx, sample, losses));
+    return { ...outcome, findings: [...outcome.findings, ...notes(ctx, losses)] };
+  },
+};
+
+function violation(ctx: CheckContext, sample: Sample, losses: OutputLoss[]): Violation | null {
+  const { tf, runner, twin } = ctx;
+  const inputs = makeInputs(tf, ctx.space.plans, sample);
+  const gradIn = new Map<string, number>();
+  const gradOut = new Map<string, number>();
+  const order: string[] = [];
+  const tap = (into: Map<string, number>, layer: string) => (t: Tensor): Tensor => {
+    if (t.dtype !== 'float32') return t;
+    const identity = tf.customGrad(((x: Tensor) => ({
+      value: tf.clone(x),
+      gradFunc: (dy: Tensor) => {
+        into.set(layer, (into.get(layer) ?? 0) + (tf.sum(tf.abs(dy)).dataSync()[0] ?? 0));
+        if (into === gradOut) order.push(layer);
+        return dy;
+      },
+    })) as Parameters<typeof tf.customGrad>[0]);
+    return identity(t) as Tensor;
+  };
+  const targets: Tensor[] = [];
+  try {
+    const variables = twin.model.trainableWeights.map((w) => w.read() as Variable);
+    let grads: Record<string, Tensor>;
+    try {
+      ({ grads } = tf.variableGrads(() => {
+        const out = runner.trace(
+          {
+            inputs: (layer, xs) => xs.map(tap(gradIn, layer)),
+            outputs: (layer, ys) => ys.map(tap(gradOut, layer)),
+          },
+          () => twin.model.apply(inputs, { training: true }),
+        );
+        const outs = (Array.isArray(out) ? out : [out]) as Tensor[];
+        const parts = outs.map((y, i) => {
+          const loss = losses[i] as OutputLoss;
+          const target = loss.target(tf, y.shape, sample.dataSeed + i);
+          targets.push(target);
+          return loss.compute(tf, target, y);
+        });
+        return tf.addN(parts) as Scalar;
+      }, variables));
+    } catch (e) {
+      const message = (e as Error).message;
+      const kernel = /gradient function not found for (\w+)/.exec(message)?.[1];
+      const failing = order.length ? (order[order.length - 1] as string) : undefined;
+      return {
+        where: failing ? `layer '${failing}'` : 'backward pass',
+        ...(failing ? { blame: failing } : {}),
+        message: kernel
+          ? `training fails: tfjs has no gradient for ${kernel}${failing ? `, used in '${failing}'` : ''} (wrap it in tf.customGrad or use differentiable ops)`
+          : `the backward pass throws: ${message}`,
+      };
+    }
+    try {
+      const blocked = [...gradOut.entries()].find(([layer, g]) => g > 0 && gradIn.has(layer) && (gradIn.get(layer) ?? 0) === 0);
+      const dead = twin.model.trainableWeights.filter((w) => {
+        const g = grads[(w.read() as Variable).name];
+        return !g || (tf.max(tf.abs(g)).dataSync()[0] ?? 0) === 0;
+      });
+      if (blocked && dead.length) {
+        const [layer] = blocked;
+        return {
+          where: `layer '${layer}'`,
+          blame: layer,
+          message: `'${layer}' passes no gradient back to its inputs: ${owners(ctx, dead)} never train`,
+          detail: { weights: dead.map((w) => w.originalName) },
+        };
+      }
+      if (dead.length) {
+        const owner = ownerOf(ctx, dead[0]?.originalName ?? '');
+        return {
+          where: `layer '${owner}'`,
+          blame: owner,
+          message: `${owners(ctx, dead)} get no gradient from the loss (no path from them to a loss, or every path blocked)`,
+          detail: { weights: dead.map((w) => w.originalName) },
+        };
+      }
+      return null;
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
+  } finally {
+    tf.dispose([...inputs, ...targets]);
+  }
+}
+
+function ownerOf(ctx: CheckContext, weightName: string): string {
+  for (const [name, layer] of ctx.twin.layers) {
+    if (layer.weights.some((w) => w.originalName === weightName)) return name;
+  }
+  return weightName.split('/')[0] ?? weightName;
+}
+
+function owners(ctx: CheckContext, weights: { originalName: string }[]): string {
+  const names = [...new Set(weights.map((w) => ownerOf(ctx, w.originalName)))];
+  return `the weights of ${names.map((n) => `'${n}'`).join(', ')}`;
+}
+
+/** Info findings: which loss was used per output, and which layers are frozen on purpose. */
+function notes(ctx: CheckContext, losses: OutputLoss[]): Finding[] {
+  const findings: Finding[] = [];
+  const outputs = ctx.probe.model.outputs.map((t) => t.sourceLayer.name);
+  const inferred = losses.map((l, i) => ({ l, out: outputs[i] ?? String(i) })).filter((x) => !x.l.compiled);
+  if (inferred.length) {
+    findings.push({
+      check: 'gradient-flow',
+      severity: 'info',
+      where: 'loss',
+      message: `loss inferred from the output activation (the factory did not compile the model): ${inferred.map((x) => `'${x.out}': ${x.l.name}`).join(', ')}`,
+    });
+  }
+  const frozen = [...ctx.twin.layers.entries()].filter(([, layer]) => !layer.trainable && layer.weights.length > 0).map(([name]) => name);
+  if (frozen.length) {
+    findings.push({
+      check: 'gradient-flow',
+      severity: 'info',
+      where: frozen.map((n) => `layer '${n}'`).join(', '),
+      message: `frozen on purpose (trainable = false), not checked: ${frozen.join(', ')}`,
+    });
+  }
+  return findings;
+}
