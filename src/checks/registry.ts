@@ -2,6 +2,7 @@ import type { Check } from './check.js';
 import { dtype } from './dtype.js';
 import { finite } from './finite.js';
 import { masking } from './masking.js';
+import { causality } from './causality.js';
 import { gradientFlow } from './gradient-flow.js';
 import { maskProvenance } from './mask-provenance.js';
 import { batchIndependence } from './batch-independence.js';
@@ -19,6 +20,7 @@ export const CHECKS = {
   masking,
   'mask-provenance': maskProvenance,
   'input-relevance': inputRelevance,
+  causality,
   'gradient-flow': gradientFlow,
 } as const satisfies Record<string, Check>;
 export type CheckId = keyof typeof CHECKS;

@@ -1,0 +1,74 @@
+import type { Check } from './check.js';
+import { premiseFailed } from './check.js';
+import { alignedDifference } from './compare.js';
+import { makeInputs } from './fake-inputs.js';
+import { formatDifference } from './pass-diff.js';
+import { propertyCheck } from './property-check.js';
+import type { TensorValue } from './runner.js';
+import { tensorNames } from './tensor-names.js';
+
+/**
+ * For a sequence input hinted `causal: true`: what the composite computes at step t depends on no
+ * input step after t. Steps after a random t get other values; every time-major tensor (and output)
+ * must be unchanged at steps 0..t. A decoder that sees the future trains well and fails in use.
+ */
+export const causality: Check = {
+  id: 'causality',
+  proves: 'for a sequence input hinted causal, the output at step t depends on no input step after t',
+  run(ctx) {
+    const premise = premiseFailed(ctx, 'determinism');
+    if (premise) return premise;
+    const causal = ctx.space.plans.map((p, i) => ({ p, i })).filter(({ p }) => p.causal && p.shape.length >= 2);
+    if (causal.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'no input is hinted causal: true' };
+    const names = tensorNames(ctx.probe);
+    const inputIds = new Set(ctx.runner.order.slice(0, ctx.space.plans.length));
+    return propertyCheck(ctx, 'causality', (sample) => {
+      const { tf, runner, space } = ctx;
+      const inputs = makeInputs(tf, space.plans, sample);
+      const other = makeInputs(tf, space.plans, { ...sample, dataSeed: (sample.dataSeed + 104729) % 0x7fffffff });
+      try {
+        for (const { p, i } of causal) {
+          const x = inputs[i];
+          const y = other[i];
+          if (!x || !y) continue;
+          const steps = x.shape[1] ?? 1;
+          if (steps < 2) continue;
+          const t = sample.dataSeed % (steps - 1);
+          // Steps after t from the other draw, steps up to t as they were.
+          const future = tf.concat([tf.slice(x, [0, 0], [-1, t + 1]), tf.slice(y, [0, t + 1], [-1, -1])], 1);
+          try {
+            const base = runner.run(inputs);
+            const changed = runner.run(inputs.map((v, k) => (k === i ? future : v)));
+            if (base.error || changed.error) continue;
+            const upTo = (v: TensorValue, w: TensorValue) =>
+              alignedDifference(v, w, { firstA: batchOf(v, 0), firstB: batchOf(v, 0), steps: batchOf(v, t + 1) });
+            for (const id of runner.order) {
+              if (inputIds.has(id)) continue;
+              const a = base.values.get(id);
+              const b = changed.values.get(id);
+              if (!a || !b || a.shape.length < 3 || a.shape[1] !== steps) continue;
+              const by = upTo(a, b);
+              if (by > 0) {
+                const where = names.get(id) ?? `tensor ${id}`;
+                return {
+                  where,
+                  message: `${where} at steps 0..${t} changed (by ${formatDifference(by)}) when only steps after ${t} of causal input '${p.name}' changed: it sees the future`,
+                  detail: { input: p.name, step: t },
+                };
+              }
+            }
+          } finally {
+            future.dispose();
+          }
+        }
+        return null;
+      } finally {
+        tf.dispose([...inputs, ...other]);
+      }
+    });
+  },
+};
+
+function batchOf(v: TensorValue, value: number): number[] {
+  return new Array<number>(v.shape[0] ?? 1).fill(value);
+}
