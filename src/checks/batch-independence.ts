@@ -21,7 +21,7 @@ export const batchIndependence: Check = {
         const { tf, runner } = ctx;
         const inputs = makeInputs(tf, ctx.space.plans, sample);
         try {
-          const together = runner.run(inputs);
+          const together = ctx.passes.get(sample, inputs);
           if (together.error) return null;
           for (let i = 0; i < sample.batch; i++) {
             const alone = inputs.map((t) => tf.slice(t, i, 1) as Tensor);

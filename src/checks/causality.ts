@@ -37,7 +37,7 @@ export const causality: Check = {
           // Steps after t from the other draw, steps up to t as they were.
           const future = tf.concat([tf.slice(x, [0, 0], [-1, t + 1]), tf.slice(y, [0, t + 1], [-1, -1])], 1);
           try {
-            const base = runner.run(inputs);
+            const base = ctx.passes.get(sample, inputs);
             const changed = runner.run(inputs.map((v, k) => (k === i ? future : v)));
             if (base.error || changed.error) continue;
             const upTo = (v: TensorValue, w: TensorValue) =>

@@ -7,6 +7,7 @@ import type { Twin } from '../pipeline/twin.js';
 import type { SampleSpace } from './fake-inputs.js';
 import type { Observer } from './observe.js';
 import type { Runner } from './runner.js';
+import type { PassCache } from './pass-cache.js';
 
 /** What every check gets: the probed composite, its twin, and shared fake-data machinery. */
 export interface CheckContext {
@@ -21,6 +22,8 @@ export interface CheckContext {
   observer: Observer;
   /** Runs passes of the twin that record every tensor and mask (for checks that compare passes). */
   runner: Runner;
+  /** Base passes per sample, shared by the checks. */
+  passes: PassCache;
   /** Outcomes of the checks that ran before this one, by id (later checks skip on a failed premise). */
   earlier: ReadonlyMap<string, CheckOutcome>;
   /** The user's source line for a layer or component name (its `.apply` call), when known. */

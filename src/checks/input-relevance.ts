@@ -15,7 +15,7 @@ export const inputRelevance: Check = {
       const { tf, runner, space } = ctx;
       const inputs = makeInputs(tf, space.plans, sample);
       try {
-        const base = runner.run(inputs);
+        const base = ctx.passes.get(sample, inputs);
         if (base.error) return null;
         for (const [j, plan] of space.plans.entries()) {
           const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff });

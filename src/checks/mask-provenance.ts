@@ -33,7 +33,7 @@ export const maskProvenance: Check = {
     const outcome = propertyCheck(ctx, 'mask-provenance', (sample) => {
       const inputs = makeInputs(ctx.tf, ctx.space.plans, sample);
       try {
-        const base = ctx.runner.run(inputs);
+        const base = ctx.passes.get(sample, inputs);
         if (base.error) return null;
         const stale = staleMasks(ctx, base);
         if (stale.length === 0) return null;

@@ -1,5 +1,6 @@
 import type { Tf } from '../pipeline/tf-instance.js';
 import { makeInputs, type Sample, type SampleSpace } from './fake-inputs.js';
+import type { PassCache } from './pass-cache.js';
 import type { Pass, Runner, TensorValue } from './runner.js';
 
 /** What is kept of one tensor seen during a forward pass of the twin. */
@@ -30,7 +31,7 @@ export interface Observer {
  * Summaries (shape, dtype, finiteness) of the tapped tensors for each sample, cached, so that
  * checks over the same fast-check seed share forward passes.
  */
-export function createObserver(tf: Tf, runner: Runner, space: SampleSpace, taps: readonly number[]): Observer {
+export function createObserver(tf: Tf, runner: Runner, passes: PassCache, space: SampleSpace, taps: readonly number[]): Observer {
   const inputIds = new Set(runner.order.slice(0, space.plans.length));
   const cache = new Map<string, Observation>();
   return {
@@ -42,7 +43,7 @@ export function createObserver(tf: Tf, runner: Runner, space: SampleSpace, taps:
       const inputs = makeInputs(tf, space.plans, sample);
       let pass: Pass;
       try {
-        pass = runner.run(inputs);
+        pass = passes.get(sample, inputs);
       } finally {
         tf.dispose(inputs);
       }

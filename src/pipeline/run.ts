@@ -3,6 +3,7 @@ import type { CheckContext, CheckOutcome } from '../checks/check.js';
 import { sampleSpace, type MiniSpec } from '../checks/fake-inputs.js';
 import { createObserver } from '../checks/observe.js';
 import { createRunner } from '../checks/runner.js';
+import { createPassCache } from '../checks/pass-cache.js';
 import { tapsFor } from '../checks/tensor-property.js';
 import { CHECKS } from '../checks/registry.js';
 import { resolveOptions, type Options, type ResolvedOptions } from '../config.js';
@@ -47,6 +48,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const sourceOf = sourceLookup(probed, loaded.applySites, opts.file);
   const space = sampleSpace(probed.model, loaded.exports['mini'] as MiniSpec | undefined);
   const runner = createRunner(tf, twin);
+  const passes = createPassCache(runner);
   const earlier = new Map<string, CheckOutcome>();
   const ctx: CheckContext = {
     earlier,
@@ -59,7 +61,8 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
     runs: opts.runs,
     space,
     runner,
-    observer: createObserver(tf, runner, space, tapsFor(probed)),
+    passes,
+    observer: createObserver(tf, runner, passes, space, tapsFor(probed)),
     sourceOf,
   };
   const checksStarted = performance.now();
