@@ -1,3 +1,4 @@
+import type { Tensor } from '@tensorflow/tfjs';
 import { premiseFailed, type Check } from './check.js';
 import { makeInputs } from './fake-inputs.js';
 import { exactDifference } from './pass-diff.js';
@@ -18,14 +19,19 @@ export const inputRelevance: Check = {
         const base = ctx.passes.get(sample, inputs);
         if (base.error) return null;
         for (const [j, plan] of space.plans.entries()) {
+          // Two other draws: fresh values, and for floats the same scaled by 10 (a layer that
+          // rounds or clips may not move on small changes, yet depends on the input).
           const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff });
-          const mixed = inputs.map((t, k) => (k === j ? (fresh[k] ?? t) : t));
+          const draws = [fresh[j], plan.values.kind === 'float' && fresh[j] ? tf.mul(fresh[j] as Tensor, 10) : undefined];
           try {
-            const other = runner.run(mixed);
-            if (other.error) continue;
-            const moved = base.outputs.some((out, k) => {
-              const o = other.outputs[k];
-              return o !== undefined && exactDifference(out, o) > 0;
+            const moved = draws.some((draw) => {
+              if (!draw) return false;
+              const other = runner.run(inputs.map((t, k) => (k === j ? draw : t)));
+              if (other.error) return true;
+              return base.outputs.some((out, k) => {
+                const o = other.outputs[k];
+                return o !== undefined && exactDifference(out, o) > 0;
+              });
             });
             if (!moved) {
               return {
@@ -36,7 +42,7 @@ export const inputRelevance: Check = {
               };
             }
           } finally {
-            tf.dispose(fresh);
+            tf.dispose([...fresh, ...draws.filter((d): d is Tensor => d !== undefined && !fresh.includes(d))]);
           }
         }
         return null;

@@ -40,7 +40,9 @@ export const maskProvenance: Check = {
         const fixed = rerunWithKerasMasks(ctx, inputs, stale);
         const changed = fixed.error ? null : firstDifference(ctx, base, fixed);
         if (changed) {
-          const first = stale[0] as Stale;
+          // The layer whose result the stale mask changed: the producer of the first changed tensor.
+          const affected = ctx.runner.producer.get(changed.id);
+          const first = stale.find((s) => s.layer === affected) ?? (stale[0] as Stale);
           const tensor = names.get(changed.id) ?? `tensor ${changed.id}`;
           return {
             where: `layer '${first.layer}'`,

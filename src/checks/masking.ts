@@ -1,6 +1,6 @@
 import type { Finding } from '../model/report.js';
 import { premiseFailed, type Check, type CheckContext, type CheckOutcome } from './check.js';
-import { alignedDifference, maxDifference } from './compare.js';
+import { alignedDifference, close, maxDifference } from './compare.js';
 import { describeSample, firstRealStep, makeInputs, realMask, realSteps, type Sample } from './fake-inputs.js';
 import { checkProperty } from './property.js';
 import { sampleKey } from './observe.js';
@@ -139,7 +139,12 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
   }
 }
 
-/** The first tensor (in topological order) that differs between two passes at real steps. */
+/**
+ * The first tensor (in topological order) that differs between two passes at real steps. A tensor
+ * that carries a mask of its own (its producer's computeMask, e.g. after a layer that reverses time
+ * and its mask) is compared where that mask says real, the k-th real step of one pass against the
+ * k-th of the other; any other time-major tensor at the input's real steps; the rest whole.
+ */
 function firstChange(
   ctx: CheckContext,
   a: Pass,
@@ -157,7 +162,13 @@ function firstChange(
     const x = a.values.get(id);
     const y = b.values.get(id);
     if (!x || !y) continue;
-    const by = differenceAtRealSteps(x, y, steps, stepsB, firstA, firstB, real);
+    const producer = ctx.runner.producer.get(id) ?? '';
+    const maskA = a.produced.get(producer) ?? null;
+    const maskB = b.produced.get(producer) ?? null;
+    const by =
+      maskA && maskB && isTimeMajor(x, maskA) && isTimeMajor(y, maskB)
+        ? differenceAtMasks(x, y, maskA, maskB)
+        : differenceAtRealSteps(x, y, steps, stepsB, firstA, firstB, real);
     if (by > 0) return { id, by };
   }
   return null;
@@ -177,6 +188,35 @@ function differenceAtRealSteps(
   if (!timeMajor) return maxDifference(x, y);
   const range = Array.from({ length: batch }, (_, i) => i);
   return alignedDifference(x, y, { firstA: range.map(firstA), firstB: range.map(firstB), steps: range.map(real) });
+}
+
+function isTimeMajor(v: TensorValue, mask: TensorValue): boolean {
+  return v.shape.length >= 3 && mask.shape.length === 2 && mask.shape[0] === v.shape[0] && mask.shape[1] === v.shape[1];
+}
+
+/** Compares the k-th real step (by each tensor's own mask) of every sample; differing real counts differ. */
+function differenceAtMasks(x: TensorValue, y: TensorValue, maskA: TensorValue, maskB: TensorValue): number {
+  const batch = x.shape[0] ?? 1;
+  const stepsA = x.shape[1] ?? 1;
+  const stepsB = y.shape[1] ?? 1;
+  const inner = x.shape.slice(2).reduce((p, q) => p * q, 1);
+  let worst = 0;
+  for (let i = 0; i < batch; i++) {
+    const realA: number[] = [];
+    const realB: number[] = [];
+    for (let t = 0; t < stepsA; t++) if (maskA.values[i * stepsA + t]) realA.push(t);
+    for (let t = 0; t < stepsB; t++) if (maskB.values[i * stepsB + t]) realB.push(t);
+    if (realA.length !== realB.length) return Infinity;
+    realA.forEach((ta, k) => {
+      const tb = realB[k] as number;
+      for (let c = 0; c < inner; c++) {
+        const p = x.values[(i * stepsA + ta) * inner + c] as number;
+        const q = y.values[(i * stepsB + tb) * inner + c] as number;
+        if (!close(p, q)) worst = Math.max(worst, Number.isNaN(p - q) ? Infinity : Math.abs(p - q));
+      }
+    });
+  }
+  return worst;
 }
 
 /** Adds noise to every padded step of a time-major tensor (axis 1 = the padded input's steps). */

@@ -132,7 +132,9 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
       if (s) {
         const first = (Array.isArray(made) ? made[0] : made) ?? null;
         if (first) s.maskMaker.set(first, name);
-        if (!s.produced.has(name) && s.record) s.produced.set(name, first ? copy(first) : null);
+        // Eager `apply` also calls computeMask(inputs, undefined) (setMaskMetadata); the executor's
+        // call, which decides the mask handed on, passes the input masks.
+        if (mask !== undefined && !s.produced.has(name) && s.record) s.produced.set(name, first ? copy(first) : null);
       }
       return made;
     };

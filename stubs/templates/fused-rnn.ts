@@ -92,7 +92,9 @@ export function fusedRnn(tf: Tf, x: Tensor, mask: Tensor | null, weights: RnnWei
   // The mask as int32 0/1 (tfjs: non-zero = real step).
   let m: Tensor | null = null;
   if (mask) {
-    const flat = tf.reshape(mask, [batch, steps]);
+    // tfjs uses the first `steps` entries of a longer mask (a mask handed on from a longer sequence).
+    const full = tf.reshape(mask, [batch, -1]);
+    const flat = (full.shape[1] ?? steps) > steps ? tf.slice(full, [0, 0], [batch, steps]) : full;
     m = tf.cast(flat.dtype === 'bool' ? flat : tf.cast(flat, 'bool'), 'int32');
   }
   const xRev = runs.includes(true) ? tf.reverse(x, 1) : null;
@@ -112,7 +114,8 @@ export function fusedRnn(tf: Tf, x: Tensor, mask: Tensor | null, weights: RnnWei
     const perRun = runs.map((rev) => (rev ? (mRev as Tensor) : (m as Tensor)));
     mAll = D === 1 ? (perRun[0] as Tensor) : tf.concat(perRun, 0);
   }
-  const method = options.maskMethod ?? (N * steps * steps <= PACK_LIMIT ? 'pack' : 'hold');
+  // oneHot needs a depth of at least 2: a single step holds instead of packing.
+  const method = options.maskMethod ?? (steps >= 2 && N * steps * steps <= PACK_LIMIT ? 'pack' : 'hold');
 
   // Packing: each sample's real steps moved to the front (see the header).
   let count: Tensor | null = null; // [N, steps]: real steps up to and including each step

@@ -29,8 +29,11 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
   it('exits 0 and prints one row per component, the checks and the closing line', () => {
     assert.equal(result.status, 0, result.stderr);
     for (const name of ['backbone', 'detector', 'head', 'motion', 'fuse']) assert.match(result.stdout, new RegExp(`^${name} `, 'm'));
-    assert.match(result.stdout, /pass {2}shape/);
-    assert.match(result.stdout, /no errors, 0 warning\(s\); 3 checks in /);
+    for (const id of ['shape', 'dtype', 'finite', 'determinism', 'batch-independence', 'masking', 'mask-provenance', 'input-relevance', 'gradient-flow']) {
+      assert.match(result.stdout, new RegExp(`pass {2}${id} +100 runs`), id);
+    }
+    assert.match(result.stdout, /skip {2}causality/);
+    assert.match(result.stdout, /no errors, 0 warning\(s\); 10 checks in /);
   });
 
   it('writes a version 1 report with at least 4 components, each stub at most 1% of its component', () => {
