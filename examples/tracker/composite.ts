@@ -14,12 +14,33 @@ export const NUM_CLASSES = 10;
 export const TRACK_STEPS = 20;
 export const TRACK_FEATURES = 16;
 
+/** Interpolation weights [b, crop, size]: how much feature row (or column) p feeds crop row (or column) i. */
+function tentWeights(lo: tf.Tensor2D, hi: tf.Tensor2D, crop: number, size: number): tf.Tensor3D {
+  const at = tf.mul(tf.add(lo, tf.mul(tf.sub(hi, lo), tf.linspace(0, 1, crop).expandDims(0))), size - 1);
+  return tf.relu(tf.sub(1, tf.abs(tf.sub(at.expandDims(2), tf.range(0, size).reshape([1, 1, size]))))) as tf.Tensor3D;
+}
+
 /**
- * Crops the detected box out of every feature map and resizes it to a fixed size, by bilinear
- * sampling written as two small matrix products. (tf.image.cropAndResize would be shorter, but
- * tfjs has no gradient for it, so a model using it cannot train; gathering the corners instead is
- * differentiable but its gradient is very slow in tfjs. Tent-shaped interpolation weights are
- * differentiable in the features and in the boxes.)
+ * The gradient of a bilinear crop with respect to the feature map: every crop cell's gradient goes
+ * back to the feature cells it interpolated, with the same weights. Boxes [y1, x1, y2, x2] in [0, 1].
+ */
+export function cropGradient(dy: tf.Tensor4D, boxes: tf.Tensor2D, featureShape: number[]): tf.Tensor4D {
+  const [batch, height, width, channels] = featureShape as [number, number, number, number];
+  const [, cropH, cropW] = dy.shape;
+  const [y1, x1, y2, x2] = tf.split(boxes, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const wy = tentWeights(y1, y2, cropH, height); // [b, cropH, height]
+  const wx = tentWeights(x1, x2, cropW, width); // [b, cropW, width]
+  const columns = tf.reshape(tf.tile(tf.expandDims(wx, 1), [1, cropH, 1, 1]), [batch * cropH, cropW, width]);
+  const rows = tf.matMul(columns, tf.reshape(dy, [batch * cropH, cropW, channels]), true); // [b * cropH, width, channels]
+  const features = tf.matMul(wy, tf.reshape(rows, [batch, cropH, width * channels]), true); // [b, height, width * channels]
+  return tf.reshape(features, [batch, height, width, channels]);
+}
+
+/**
+ * Crops the detected box out of every feature map and resizes it to a fixed size, with
+ * tf.image.cropAndResize and a gradient of our own: tfjs has none for CropAndResize, so a model
+ * using it alone cannot train. The boxes get no gradient through the crop (as in RoI pooling):
+ * the detector learns them from the box loss.
  */
 export class CropToBox extends tf.layers.Layer {
   static className = 'CropToBox';
@@ -36,24 +57,20 @@ export class CropToBox extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const [features, boxes] = inputs as [tf.Tensor4D, tf.Tensor2D];
-      const [batch, height, width, channels] = features.shape;
-      const [cropH, cropW] = this.cropSize;
-      // Boxes are [y1, x1, y2, x2] in [0, 1]; each image has one box.
-      const [y1, x1, y2, x2] = tf.split(boxes, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      // weights[b, i, p]: how much feature row (or column) p contributes to crop row (or column) i.
-      const weights = (lo: tf.Tensor2D, hi: tf.Tensor2D, crop: number, size: number): tf.Tensor3D => {
-        const at = tf.mul(tf.add(lo, tf.mul(tf.sub(hi, lo), tf.linspace(0, 1, crop).expandDims(0))), size - 1);
-        return tf.relu(tf.sub(1, tf.abs(tf.sub(at.expandDims(2), tf.range(0, size).reshape([1, 1, size]))))) as tf.Tensor3D;
+    const [features, boxes] = inputs as [tf.Tensor4D, tf.Tensor2D];
+    const size = this.cropSize;
+    const crop = tf.customGrad(((f: tf.Tensor4D, b: tf.Tensor2D, save: (t: tf.Tensor[]) => void) => {
+      save([f, b]);
+      const indices = tf.range(0, f.shape[0], 1, 'int32') as tf.Tensor1D;
+      return {
+        value: tf.image.cropAndResize(f, b, indices, size, 'bilinear'),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [ff, bb] = saved as [tf.Tensor4D, tf.Tensor2D];
+          return [cropGradient(dy as tf.Tensor4D, bb, ff.shape), tf.zerosLike(bb)];
+        },
       };
-      const wy = weights(y1, y2, cropH, height); // [b, cropH, height]
-      const wx = weights(x1, x2, cropW, width); // [b, cropW, width]
-      const rows = tf.matMul(wy, tf.reshape(features, [batch, height, width * channels])); // [b, cropH, width * channels]
-      const byColumn = tf.reshape(tf.transpose(tf.reshape(rows, [batch, cropH, width, channels]), [0, 1, 3, 2]), [batch, cropH * channels, width]);
-      const both = tf.matMul(byColumn, wx, false, true); // [b, cropH * channels, cropW]
-      return tf.transpose(tf.reshape(both, [batch, cropH, channels, cropW]), [0, 1, 3, 2]);
-    });
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return crop(features, boxes) as tf.Tensor;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

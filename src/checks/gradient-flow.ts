@@ -30,10 +30,11 @@ export const gradientFlow: Check = {
 /**
  * A gradient that is zero on one sample is not a bug (one real step from a zero state gives a
  * recurrent kernel no gradient): gradients are taken on full sequences of at least 3 steps, where
- * a zero gradient means no path.
+ * a zero gradient means no path. Which weights a loss reaches does not depend on the batch size:
+ * one sample is enough (a batch-mixing bug is batch-independence's).
  */
 function rich(sample: Sample): Sample {
-  return { ...sample, length: Math.max(sample.length, 3), real: sample.real.map(() => Number.MAX_SAFE_INTEGER) };
+  return { ...sample, batch: 1, length: Math.max(sample.length, 3), real: sample.real.map(() => Number.MAX_SAFE_INTEGER) };
 }
 
 function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Violation | null {
