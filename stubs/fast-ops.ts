@@ -48,7 +48,22 @@ export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
     }
     return {
       value: tf.tensor(out, [...lead, cols], 'float32'),
-      gradFunc: (dy: Tensor) => tf.reshape(tf.matMul(tf.reshape(dy, [-1, cols]) as tfjs.Tensor2D, matrix, false, true), inputShape),
+      // dx = dy M^T, as a loop too (tfjs's matMul is slow for these long, thin shapes).
+      gradFunc: (dy: Tensor) => {
+        const dys = dy.dataSync() as Float32Array;
+        const dx = new Float32Array(n * rows);
+        for (let r = 0; r < n; r++) {
+          const yo = r * cols;
+          const xo = r * rows;
+          for (let i = 0; i < rows; i++) {
+            const mo = i * cols;
+            let s = 0;
+            for (let j = 0; j < cols; j++) s += (dys[yo + j] as number) * (m[mo + j] as number);
+            dx[xo + i] = s;
+          }
+        }
+        return tf.tensor(dx, inputShape, 'float32');
+      },
     };
   }) as CustomGrad);
   return op(x) as Tensor;
