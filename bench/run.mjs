@@ -35,6 +35,7 @@ function timed(args, options = {}) {
 const floor = [];
 const cold = [];
 const warm = [];
+const first = [];
 const phases = { loadMs: [], probeMs: [], twinMs: [], checksMs: [], emitMs: [] };
 const rss = [];
 let report;
@@ -50,6 +51,8 @@ for (let i = 0; i < runs; i++) {
   for (const key of Object.keys(phases)) phases[key].push(report.timings[key]);
   // Warm: the same folder again; the twin on disk is up to date (same fingerprint), so it is kept.
   warm.push(timed(cli(join(work, `cold-${i}`), json)).ms);
+  // The first checks alone (shape, dtype, finite), as issue 2 measured them.
+  first.push(timed([...cli(join(work, `cold-${i}`), join(work, 'first.json')), '--only', 'shape,dtype,finite']).ms);
 }
 rmSync(work, { recursive: true, force: true });
 
@@ -59,7 +62,9 @@ console.log(`scaffold-mini bench: ${values.composite}, median of ${runs} runs, n
 line('floor: node -e "import(\'@tensorflow/tfjs\')"', `${f.toFixed(0)} ms`);
 line('whole CLI run, twin written (cold)', `${median(cold).toFixed(0)} ms = ${(median(cold) / f).toFixed(2)}x floor`);
 line('whole CLI run, twin up to date (warm)', `${median(warm).toFixed(0)} ms = ${(median(warm) / f).toFixed(2)}x floor`);
+line('  the same, first checks only (shape, dtype, finite)', `${median(first).toFixed(0)} ms = ${(median(first) / f).toFixed(2)}x floor`);
 for (const [key, xs] of Object.entries(phases)) line(`  ${key.replace('Ms', '')} phase (cold run)`, `${median(xs).toFixed(0)} ms`);
 line('peak RSS of the cold run', `${(median(rss) / 1024).toFixed(0)} MB`);
+line('checks of the cold run', report.checks.map((c) => `${c.id} ${c.ms} ms`).join(', '));
 line('twin params / real params', `${report.twin.params} / ${report.twin.realParams} = ${((100 * report.twin.params) / report.twin.realParams).toFixed(4)}%`);
 line('target', 'whole run <= 3x floor (issue 2), <= 2x (issue 6)');
