@@ -1,4 +1,4 @@
-import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { LayerVariable, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../pipeline/activation.js';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
@@ -37,9 +37,48 @@ function rich(sample: Sample): Sample {
   return { ...sample, batch: 1, length: Math.max(sample.length, 3), real: sample.real.map(() => Number.MAX_SAFE_INTEGER) };
 }
 
+interface Gradients {
+  /** The backward pass cannot run (a kernel without gradient): the violation to report. */
+  failure?: Violation;
+  /** Trainable weights with no gradient or an all-zero one. */
+  dead: LayerVariable[];
+  /** A layer that gets gradient at its output and passes none to its inputs. */
+  blocked?: string;
+}
+
+/**
+ * A weight with no gradient on one sample may just have met zero data (codes that round to 0):
+ * a suspicion on one sample is confirmed on another of 3 samples, and only weights dead on both
+ * are reported.
+ */
 function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Violation | null {
+  const first = gradientsOn(ctx, rich(given), losses);
+  if (first.failure) return first.failure;
+  if (first.dead.length === 0) return null;
+  const second = gradientsOn(ctx, { ...rich(given), batch: 3, dataSeed: (given.dataSeed ^ 0x5bd1e995) & 0x7fffffff }, losses);
+  if (second.failure) return second.failure;
+  const dead = first.dead.filter((w) => second.dead.includes(w));
+  if (dead.length === 0) return null;
+  const blocked = second.blocked ?? first.blocked;
+  if (blocked) {
+    return {
+      where: `layer '${blocked}'`,
+      blame: blocked,
+      message: `'${blocked}' passes no gradient back to its inputs: ${owners(ctx, dead)} never train`,
+      detail: { weights: dead.map((w) => w.originalName) },
+    };
+  }
+  const owner = ownerOf(ctx, dead[0]?.originalName ?? '');
+  return {
+    where: `layer '${owner}'`,
+    blame: owner,
+    message: `${owners(ctx, dead)} get no gradient from the loss (no path from them to a loss, or every path blocked)`,
+    detail: { weights: dead.map((w) => w.originalName) },
+  };
+}
+
+function gradientsOn(ctx: CheckContext, sample: Sample, losses: OutputLoss[]): Gradients {
   const { tf, runner, twin } = ctx;
-  const sample = rich(given);
   const inputs = makeInputs(tf, ctx.space.plans, sample);
   const gradIn = new Map<string, number>();
   const gradOut = new Map<string, number>();
@@ -83,38 +122,23 @@ function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Viol
       const kernel = /gradient function not found for (\w+)/.exec(message)?.[1];
       const failing = order.length ? (order[order.length - 1] as string) : undefined;
       return {
-        where: failing ? `layer '${failing}'` : 'backward pass',
-        ...(failing ? { blame: failing } : {}),
-        message: kernel
-          ? `training fails: tfjs has no gradient for ${kernel}${failing ? `, used in '${failing}'` : ''} (wrap it in tf.customGrad or use differentiable ops)`
-          : `the backward pass throws: ${message}`,
+        dead: [],
+        failure: {
+          where: failing ? `layer '${failing}'` : 'backward pass',
+          ...(failing ? { blame: failing } : {}),
+          message: kernel
+            ? `training fails: tfjs has no gradient for ${kernel}${failing ? `, used in '${failing}'` : ''} (wrap it in tf.customGrad or use differentiable ops)`
+            : `the backward pass throws: ${message}`,
+        },
       };
     }
     try {
-      const blocked = [...gradOut.entries()].find(([layer, g]) => g > 0 && gradIn.has(layer) && (gradIn.get(layer) ?? 0) === 0);
+      const blocked = [...gradOut.entries()].find(([layer, g]) => g > 0 && gradIn.has(layer) && (gradIn.get(layer) ?? 0) === 0)?.[0];
       const dead = twin.model.trainableWeights.filter((w) => {
         const g = grads[(w.read() as Variable).name];
         return !g || (tf.max(tf.abs(g)).dataSync()[0] ?? 0) === 0;
       });
-      if (blocked && dead.length) {
-        const [layer] = blocked;
-        return {
-          where: `layer '${layer}'`,
-          blame: layer,
-          message: `'${layer}' passes no gradient back to its inputs: ${owners(ctx, dead)} never train`,
-          detail: { weights: dead.map((w) => w.originalName) },
-        };
-      }
-      if (dead.length) {
-        const owner = ownerOf(ctx, dead[0]?.originalName ?? '');
-        return {
-          where: `layer '${owner}'`,
-          blame: owner,
-          message: `${owners(ctx, dead)} get no gradient from the loss (no path from them to a loss, or every path blocked)`,
-          detail: { weights: dead.map((w) => w.originalName) },
-        };
-      }
-      return null;
+      return blocked ? { dead, blocked } : { dead };
     } finally {
       tf.dispose(Object.values(grads));
     }
