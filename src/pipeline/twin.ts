@@ -63,7 +63,7 @@ export function buildTwin(tf: Tf, probe: ProbeResult, file: string, seed: number
     });
   }
   const model = tf.model({ inputs, outputs: probe.model.outputs.map((t) => mapped(tensors, t)), name: `${probe.model.name}_mini` });
-  reinitialiseLarge(tf, model, new Set([...stubs.values()].map((s) => s.layer)), seed);
+  reinitialiseReused(tf, model, new Set([...stubs.values()].map((s) => s.layer)), seed);
   return { model, stubs, tensors, layers: twinLayers, params: model.countParams() };
 }
 
@@ -96,18 +96,29 @@ function mapValue(value: unknown, tensors: Map<number, SymbolicTensor>): unknown
   return value;
 }
 
-/** Weights the free build left as zeros (more than 65,536 values) get cheap seeded random values. */
-function reinitialiseLarge(tf: Tf, model: LayersModel, stubs: Set<Layer>, seed: number): void {
+/**
+ * Every weight of the reused layers gets seeded values, so that a run is the same for the same
+ * seed (tfjs's initialisers draw from an unseeded generator) and no weight is left as the free
+ * build's zeros: matrices (rank >= 2) Glorot-uniform noise, `gamma` and `moving_variance` ones,
+ * `bias`, `beta` and `moving_mean` zeros; other vectors keep their (deterministic) initial value.
+ */
+function reinitialiseReused(tf: Tf, model: LayersModel, stubs: Set<Layer>, seed: number): void {
+  let index = 0;
   for (const layer of model.layers) {
     if (stubs.has(layer)) continue;
     for (const weight of layer.weights) {
+      index++;
+      if (weight.dtype !== 'float32') continue;
       const shape = weight.shape as number[];
-      const size = shape.reduce((a, b) => a * b, 1);
-      if (size <= 65_536 || weight.dtype !== 'float32') continue;
-      const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-      const fanOut = shape[shape.length - 1] ?? 1;
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
-      weight.write(tf.randomUniform(shape, -limit, limit, 'float32', seed));
+      const name = weight.originalName;
+      if (/(gamma|moving_variance)$/.test(name)) weight.write(tf.ones(shape));
+      else if (/(bias|beta|moving_mean)$/.test(name)) weight.write(tf.zeros(shape));
+      else if (shape.length >= 2) {
+        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+        const fanOut = shape[shape.length - 1] ?? 1;
+        const limit = Math.sqrt(6 / (fanIn + fanOut));
+        weight.write(tf.randomUniform(shape, -limit, limit, 'float32', (seed + 7919 * index) % 0x7fffffff));
+      }
     }
   }
 }
