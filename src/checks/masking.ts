@@ -1,18 +1,10 @@
-import type { Finding } from '../model/report.js';
 import { premiseFailed, type Check, type CheckContext, type CheckOutcome } from './check.js';
+import { propertyCheck, type Violation } from './property-check.js';
 import { alignedDifference, close, maxDifference } from './compare.js';
-import { describeSample, firstRealStep, makeInputs, realMask, realSteps, type Sample } from './fake-inputs.js';
-import { checkProperty } from './property.js';
-import { sampleKey } from './observe.js';
+import { firstRealStep, makeInputs, realMask, realSteps, type Sample } from './fake-inputs.js';
 import { repad } from './repad.js';
 import type { Pass, TensorValue } from './runner.js';
 import { tensorNames } from './tensor-names.js';
-
-interface Violation {
-  where: string;
-  message: string;
-  detail: Record<string, unknown>;
-}
 
 /**
  * Padding must not matter: perturbing the values at padded steps (after the layer that makes the
@@ -35,32 +27,7 @@ export const masking: Check = {
       };
     }
     const names = tensorNames(ctx.probe);
-    const failures = new Map<string, Violation>();
-    const result = checkProperty(
-      ctx.space.arbitrary,
-      (sample) => {
-        const v = violation(ctx, sample, names);
-        if (v) failures.set(sampleKey(sample), v);
-        return v?.message ?? null;
-      },
-      { seed: ctx.seed, runs: ctx.runs },
-    );
-    if (!result.failure) return { status: 'pass', runs: result.runs, findings: [] };
-    const v = failures.get(sampleKey(result.failure.counterexample));
-    if (!v) return { status: 'pass', runs: result.runs, findings: [] };
-    const blame = v.where.split(' -> ')[1] ?? v.where.replace(/^output '(.*)'$/, '$1');
-    const source = ctx.sourceOf(blame);
-    const finding: Finding = {
-      check: 'masking',
-      severity: 'error',
-      where: v.where,
-      ...(source ? { source } : {}),
-      message: v.message,
-      counterexample: { ...describeSample(ctx.space, result.failure.counterexample), ...v.detail },
-      seed: result.failure.seed,
-      path: result.failure.path,
-    };
-    return { status: 'fail', runs: result.runs, findings: [finding] };
+    return propertyCheck(ctx, 'masking', (sample) => violation(ctx, sample, names));
   },
 };
 
