@@ -38,7 +38,7 @@ export const causality: Check = {
           const future = tf.concat([tf.slice(x, [0, 0], [-1, t + 1]), tf.slice(y, [0, t + 1], [-1, -1])], 1);
           try {
             const base = ctx.passes.get(sample, inputs);
-            const changed = runner.run(inputs.map((v, k) => (k === i ? future : v)));
+            const changed = runner.run(inputs.map((v, k) => (k === i ? future : v)), {}, base);
             if (base.error || changed.error) continue;
             const upTo = (v: TensorValue, w: TensorValue) =>
               alignedDifference(v, w, { firstA: batchOf(v, 0), firstB: batchOf(v, 0), steps: batchOf(v, t + 1) });

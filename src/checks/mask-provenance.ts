@@ -37,7 +37,7 @@ export const maskProvenance: Check = {
         if (base.error) return null;
         const stale = staleMasks(ctx, base);
         if (stale.length === 0) return null;
-        const fixed = rerunWithKerasMasks(ctx, inputs, stale);
+        const fixed = rerunWithKerasMasks(ctx, inputs, stale, base);
         const changed = fixed.error ? null : firstDifference(ctx, base, fixed);
         if (changed) {
           // The layer whose result the stale mask changed: the producer of the first changed tensor.
@@ -98,7 +98,7 @@ function staleMasks(ctx: CheckContext, pass: Pass): Stale[] {
   return stale;
 }
 
-function rerunWithKerasMasks(ctx: CheckContext, inputs: Tensor[], stale: Stale[]): Pass {
+function rerunWithKerasMasks(ctx: CheckContext, inputs: Tensor[], stale: Stale[], base: Pass): Pass {
   const fix = new Map(stale.map((s) => [s.layer, s.expected]));
   const made: Tensor[] = [];
   try {
@@ -111,7 +111,7 @@ function rerunWithKerasMasks(ctx: CheckContext, inputs: Tensor[], stale: Stale[]
         made.push(t);
         return t;
       },
-    });
+    }, base);
   } finally {
     ctx.tf.dispose(made);
   }

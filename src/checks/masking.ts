@@ -63,9 +63,11 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
       // 2. Perturbing padded steps after the mask is made changes nothing at real steps.
       if (sequence.maker) {
         const maker = sequence.maker;
-        const perturbed = runner.run(inputs, {
-          outputs: (layer, outs) => (layer === maker ? outs.map((t) => perturbPadded(ctx, t, real)) : undefined),
-        });
+        const perturbed = runner.run(
+          inputs,
+          { outputs: (layer, outs) => (layer === maker ? outs.map((t) => perturbPadded(ctx, t, real)) : undefined) },
+          base,
+        );
         const makerOutput = [...runner.producer.entries()].filter(([, n]) => n === maker).map(([id]) => id);
         const changed = firstChange(ctx, base, perturbed, steps, (i) => firstRealStep(sample, i, steps), (i) => firstRealStep(sample, i, steps), (i) => realSteps(sample, i, steps), new Set(makerOutput));
         if (changed !== null) {
@@ -80,7 +82,7 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
       const other = repad(ctx, sample, base, index);
       if (other) {
         try {
-          const moved = runner.run(other.inputs);
+          const moved = runner.run(other.inputs, {}, base);
           if (!moved.error) {
             const changed = firstChange(ctx, base, moved, steps, (i) => firstRealStep(sample, i, steps), other.first, (i) => realSteps(sample, i, steps), new Set(), other.steps);
             if (changed !== null) {
