@@ -52,10 +52,13 @@ interface Gradients {
  * are reported.
  */
 function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Violation | null {
-  const first = gradientsOn(ctx, rich(given), losses);
+  // Without taps first (cheap); the taps that name a culprit only when something is wrong.
+  const quick = gradientsOn(ctx, rich(given), losses, false);
+  if (!quick.failure && quick.dead.length === 0) return null;
+  const first = gradientsOn(ctx, rich(given), losses, true);
   if (first.failure) return first.failure;
   if (first.dead.length === 0) return null;
-  const second = gradientsOn(ctx, { ...rich(given), batch: 3, dataSeed: (given.dataSeed ^ 0x5bd1e995) & 0x7fffffff }, losses);
+  const second = gradientsOn(ctx, { ...rich(given), batch: 3, dataSeed: (given.dataSeed ^ 0x5bd1e995) & 0x7fffffff }, losses, true);
   if (second.failure) return second.failure;
   const dead = first.dead.filter((w) => second.dead.includes(w));
   if (dead.length === 0) return null;
@@ -77,7 +80,7 @@ function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Viol
   };
 }
 
-function gradientsOn(ctx: CheckContext, sample: Sample, losses: OutputLoss[]): Gradients {
+function gradientsOn(ctx: CheckContext, sample: Sample, losses: OutputLoss[], taps: boolean): Gradients {
   const { tf, runner, twin } = ctx;
   const inputs = makeInputs(tf, ctx.space.plans, sample);
   const gradIn = new Map<string, number>();
@@ -101,13 +104,10 @@ function gradientsOn(ctx: CheckContext, sample: Sample, losses: OutputLoss[]): G
     let grads: Record<string, Tensor>;
     try {
       ({ grads } = tf.variableGrads(() => {
-        const out = runner.trace(
-          {
-            inputs: (layer, xs) => xs.map(tap(gradIn, layer)),
-            outputs: (layer, ys) => ys.map(tap(gradOut, layer)),
-          },
-          () => twin.model.apply(inputs, { training: true }),
-        );
+        const forward = () => twin.model.apply(inputs, { training: true });
+        const out = taps
+          ? runner.trace({ inputs: (layer, xs) => xs.map(tap(gradIn, layer)), outputs: (layer, ys) => ys.map(tap(gradOut, layer)) }, forward)
+          : forward();
         const outs = (Array.isArray(out) ? out : [out]) as Tensor[];
         const parts = outs.map((y, i) => {
           const loss = losses[i] as OutputLoss;
