@@ -1,114 +1,252 @@
 // Part of scaffold-mini's stub runtime: the recurrence of fused-rnn.ts as plain loops over typed
-// arrays, for inference. The same equations and masking rule (a masked step repeats the previous
-// output and keeps the state); no tf kernel per step, so a 20-step LSTM costs microseconds instead
-// of 220 kernel dispatches. Used only when no gradient tape records (see `recording`); under a
-// tape the fused tf-op version runs, which tfjs can differentiate.
+// arrays, forward and backward (backpropagation through time written out), wrapped in one
+// tf.customGrad op. The same equations and masking rule as the fused tf-op version (a masked step
+// repeats the previous output and keeps the state), pinned against it in the tests, values and
+// gradients; no tf kernel per step, where the fused version dispatches ~11 forward and ~35
+// backward kernels per step.
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../projection.js';
-import { RNN_GATES, type RnnOptions, type RnnWeights } from './fused-rnn.js';
+import { RNN_GATES, type RnnCell, type RnnOptions, type RnnWeights } from './fused-rnn.js';
 
 type Tensor = tfjs.Tensor;
 
-/** True while tfjs records operations for a gradient (tf.grad, variableGrads, fit). */
-export function recording(tf: Tf): boolean {
-  const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
-  return (state?.gradientDepth ?? 0) > 0;
-}
-
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-/** Same contract as fusedRnn: [batch, steps, features] in, [batch, (steps,) units * D] out. */
+interface Dims {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+  width: number;
+  runs: boolean[];
+}
+
+/** What a real step saw and computed, kept for the backward pass. */
+interface StepCache {
+  /** Time index of the input step. */
+  t: number;
+  hPrev: Float64Array;
+  cPrev: Float64Array;
+  /** Gate activations (LSTM: i, f, g, o; GRU: z, r, hh; SimpleRNN: h). */
+  act: Float64Array;
+  c: Float64Array;
+}
+
+/**
+ * Same contract as fusedRnn: [batch, steps, features] in, [batch, (steps,) units * D] out;
+ * differentiable with respect to `x` and the weights.
+ */
 export function jsRnn(tf: Tf, x: Tensor, mask: Tensor | null, weights: RnnWeights[], options: RnnOptions): Tensor {
   const [batch, steps, features] = x.shape as [number, number, number];
-  const xs = x.dataSync() as Float32Array;
-  const maskValues = mask ? (mask.dataSync() as ArrayLike<number>) : null;
-  const maskSteps = mask ? (mask.size / batch) : steps; // a longer mask: tfjs uses its first `steps` entries
-  const runs = options.bidirectional ? [options.goBackwards, !options.goBackwards] : [options.goBackwards];
-  const D = runs.length;
   const units = (weights[0]?.recurrentKernel.shape[0] ?? 0) as number;
-  const gates = RNN_GATES[options.cell];
-  const width = gates * units;
-  const outWidth = D * units;
+  const runs = options.bidirectional ? [options.goBackwards, !options.goBackwards] : [options.goBackwards];
+  const dims: Dims = { batch, steps, features, units, width: RNN_GATES[options.cell] * units, runs };
+  const maskValues = mask ? (mask.dataSync() as ArrayLike<number>) : null;
+  const maskSteps = mask ? mask.size / batch : steps; // a longer mask: tfjs uses its first `steps` entries
+  const real = (b: number, t: number): boolean => !maskValues || (maskValues[b * maskSteps + t] ?? 0) !== 0;
+  const flat = weights.flatMap((w) => [w.kernel, w.recurrentKernel, w.bias]);
+  const op = tf.customGrad(((...args: Tensor[]) => {
+    const xs = (args[0] as Tensor).dataSync() as Float32Array;
+    const ws = args.slice(1, 1 + flat.length).map((t) => t.dataSync() as Float32Array);
+    const caches: StepCache[][][] = [];
+    const out = forward(options, dims, xs, ws, real, caches);
+    const shape = options.returnSequences ? [batch, steps, runs.length * units] : [batch, runs.length * units];
+    return {
+      value: tf.tensor(out, shape, 'float32'),
+      gradFunc: (dy: Tensor) => {
+        const grads = backward(options.cell, options.returnSequences, dims, xs, ws, real, caches, dy.dataSync() as Float32Array);
+        return [tf.tensor(grads[0] as Float32Array, x.shape, 'float32'), ...grads.slice(1).map((g, i) => tf.tensor(g, (flat[i] as Tensor).shape, 'float32'))];
+      },
+    };
+  }) as unknown as Parameters<Tf['customGrad']>[0]);
+  return (op as unknown as (...t: Tensor[]) => Tensor)(x, ...flat);
+}
+
+function forward(
+  options: RnnOptions,
+  d: Dims,
+  xs: Float32Array,
+  ws: Float32Array[],
+  real: (b: number, t: number) => boolean,
+  caches: StepCache[][][],
+): Float32Array {
+  const { batch, steps, features, units, width, runs } = d;
+  const outWidth = runs.length * units;
   const out = new Float32Array(options.returnSequences ? batch * steps * outWidth : batch * outWidth);
   const z = new Float64Array(width);
-  runs.forEach((reverse, d) => {
-    const w = weights[d] as RnnWeights;
-    const K = w.kernel.dataSync() as Float32Array;
-    const R = w.recurrentKernel.dataSync() as Float32Array;
-    const B = w.bias.dataSync() as Float32Array;
-    const h = new Float64Array(units);
-    const c = new Float64Array(units);
-    const hh = new Float64Array(units);
+  runs.forEach((reverse, r) => {
+    const [K, R, B] = [ws[3 * r], ws[3 * r + 1], ws[3 * r + 2]] as Float32Array[];
+    caches[r] = [];
     for (let b = 0; b < batch; b++) {
-      h.fill(0);
-      c.fill(0);
+      const perSample: StepCache[] = [];
+      (caches[r] as StepCache[][])[b] = perSample;
+      let h: Float64Array = new Float64Array(units);
+      let c: Float64Array = new Float64Array(units);
       for (let k = 0; k < steps; k++) {
         const t = reverse ? steps - 1 - k : k;
-        const real = !maskValues || (maskValues[b * maskSteps + t] ?? 0) !== 0;
-        if (real) {
+        if (real(b, t)) {
           const xo = (b * steps + t) * features;
           for (let g = 0; g < width; g++) {
-            let s = B[g] as number;
-            for (let f = 0; f < features; f++) s += (xs[xo + f] as number) * (K[f * width + g] as number);
+            let s = B![g] as number;
+            for (let f = 0; f < features; f++) s += (xs[xo + f] as number) * (K![f * width + g] as number);
+            for (let u = 0; u < units; u++) s += (h[u] as number) * (R![u * width + g] as number);
             z[g] = s;
           }
-          step(options.cell, z, R, h, c, hh, units, width);
+          const cache = step(options.cell, z, R!, h, c, units, width);
+          cache.t = t;
+          perSample[k] = cache;
+          h = outputOf(options.cell, cache, units);
+          c = cache.c;
         }
         if (options.returnSequences) {
-          // Run 0 in processing order; the backward run of a bidirectional layer reversed back.
-          const at = d === 0 ? k : steps - 1 - k;
-          const o = (b * steps + at) * outWidth + d * units;
+          const at = r === 0 ? k : steps - 1 - k;
+          const o = (b * steps + at) * outWidth + r * units;
           for (let u = 0; u < units; u++) out[o + u] = h[u] as number;
         }
       }
-      if (!options.returnSequences) for (let u = 0; u < units; u++) out[b * outWidth + d * units + u] = h[u] as number;
+      if (!options.returnSequences) for (let u = 0; u < units; u++) out[b * outWidth + r * units + u] = h[u] as number;
     }
   });
-  return tf.tensor(out, options.returnSequences ? [batch, steps, outWidth] : [batch, outWidth], 'float32');
+  return out;
 }
 
-/** One step in place: `z` holds x K + b; adds h R and updates h (and c). Gate order as tfjs. */
-function step(cell: RnnOptions['cell'], z: Float64Array, R: Float32Array, h: Float64Array, c: Float64Array, hh: Float64Array, units: number, width: number): void {
+/** The new h of a step (LSTM and SimpleRNN keep it in `c`'s sibling; see step). */
+function outputOf(cell: RnnCell, cache: StepCache, units: number): Float64Array {
+  if (cell === 'lstm') return cache.act.subarray(4 * units, 5 * units);
+  if (cell === 'gru') return cache.act.subarray(3 * units, 4 * units);
+  return cache.act.subarray(0, units);
+}
+
+/**
+ * One real step from `z` = x K + b + h R (the GRU's candidate part without h R: recomputed here).
+ * Returns the cache: activations, and h as the last block of `act`.
+ */
+function step(cell: RnnCell, z: Float64Array, R: Float32Array, hPrev: Float64Array, cPrev: Float64Array, units: number, width: number): StepCache {
   if (cell === 'simpleRNN') {
-    for (let g = 0; g < units; g++) {
-      let s = z[g] as number;
-      for (let u = 0; u < units; u++) s += (h[u] as number) * (R[u * width + g] as number);
-      hh[g] = Math.tanh(s);
-    }
-    h.set(hh);
-    return;
+    const act = new Float64Array(units);
+    for (let u = 0; u < units; u++) act[u] = Math.tanh(z[u] as number);
+    return { t: 0, hPrev, cPrev, act, c: cPrev };
   }
   if (cell === 'gru') {
-    // z and r from x and h; the candidate from x and r * h.
-    for (let g = 0; g < 2 * units; g++) {
-      let s = z[g] as number;
-      for (let u = 0; u < units; u++) s += (h[u] as number) * (R[u * width + g] as number);
-      z[g] = sigmoid(s);
-    }
+    // z (update) and r (reset) use h R; the candidate uses (r * h) R instead of h R: undo and redo.
+    const act = new Float64Array(4 * units); // z, r, hh, h
+    for (let u = 0; u < 2 * units; u++) act[u] = sigmoid(z[u] as number);
     for (let g = 0; g < units; g++) {
       let s = z[2 * units + g] as number;
-      for (let u = 0; u < units; u++) s += (z[units + u] as number) * (h[u] as number) * (R[u * width + 2 * units + g] as number);
-      hh[g] = Math.tanh(s);
+      for (let u = 0; u < units; u++) {
+        const rk = R[u * width + 2 * units + g] as number;
+        s += ((act[units + u] as number) - 1) * (hPrev[u] as number) * rk;
+      }
+      act[2 * units + g] = Math.tanh(s);
     }
-    for (let g = 0; g < units; g++) {
-      const zg = z[g] as number;
-      h[g] = (hh[g] as number) + zg * ((h[g] as number) - (hh[g] as number));
+    for (let u = 0; u < units; u++) {
+      const hh = act[2 * units + u] as number;
+      act[3 * units + u] = hh + (act[u] as number) * ((hPrev[u] as number) - hh);
     }
-    return;
+    return { t: 0, hPrev, cPrev, act, c: cPrev };
   }
-  for (let g = 0; g < width; g++) {
-    let s = z[g] as number;
-    for (let u = 0; u < units; u++) s += (h[u] as number) * (R[u * width + g] as number);
-    z[g] = s;
-  }
+  const act = new Float64Array(5 * units); // i, f, g, o, h
+  const c = new Float64Array(units);
   for (let u = 0; u < units; u++) {
     const i = sigmoid(z[u] as number);
     const f = sigmoid(z[units + u] as number);
     const g = Math.tanh(z[2 * units + u] as number);
     const o = sigmoid(z[3 * units + u] as number);
-    const cn = f * (c[u] as number) + i * g;
-    c[u] = cn;
-    hh[u] = o * Math.tanh(cn);
+    act[u] = i;
+    act[units + u] = f;
+    act[2 * units + u] = g;
+    act[3 * units + u] = o;
+    c[u] = f * (cPrev[u] as number) + i * g;
+    act[4 * units + u] = o * Math.tanh(c[u] as number);
   }
-  h.set(hh);
+  return { t: 0, hPrev, cPrev, act, c };
+}
+
+function backward(
+  cell: RnnCell,
+  returnSequences: boolean,
+  d: Dims,
+  xs: Float32Array,
+  ws: Float32Array[],
+  real: (b: number, t: number) => boolean,
+  caches: StepCache[][][],
+  dy: Float32Array,
+): Float32Array[] {
+  const { batch, steps, features, units, width, runs } = d;
+  const outWidth = runs.length * units;
+  const dx = new Float32Array(xs.length);
+  const dws = ws.map((w) => new Float64Array(w.length));
+  const dz = new Float64Array(width);
+  runs.forEach((_, r) => {
+    const [K, R] = [ws[3 * r], ws[3 * r + 1]] as Float32Array[];
+    const [dK, dR, dB] = [dws[3 * r], dws[3 * r + 1], dws[3 * r + 2]] as Float64Array[];
+    for (let b = 0; b < batch; b++) {
+      const dh = new Float64Array(units);
+      const dc = new Float64Array(units);
+      if (!returnSequences) for (let u = 0; u < units; u++) dh[u] = dy[b * outWidth + r * units + u] as number;
+      for (let k = steps - 1; k >= 0; k--) {
+        if (returnSequences) {
+          const at = r === 0 ? k : steps - 1 - k;
+          const o = (b * steps + at) * outWidth + r * units;
+          for (let u = 0; u < units; u++) dh[u] = (dh[u] as number) + (dy[o + u] as number);
+        }
+        const cache = caches[r]?.[b]?.[k];
+        if (!cache || !real(b, cache.t)) continue; // a masked step passes dh and dc through unchanged
+        const dhPrev = new Float64Array(units);
+        const a = cache.act;
+        if (cell === 'simpleRNN') {
+          for (let u = 0; u < units; u++) dz[u] = (dh[u] as number) * (1 - (a[u] as number) ** 2);
+        } else if (cell === 'lstm') {
+          for (let u = 0; u < units; u++) {
+            const [i, f, g, o] = [a[u], a[units + u], a[2 * units + u], a[3 * units + u]] as number[];
+            const tc = Math.tanh(cache.c[u] as number);
+            const dct = (dc[u] as number) + (dh[u] as number) * o! * (1 - tc * tc);
+            dz[u] = dct * g! * i! * (1 - i!);
+            dz[units + u] = dct * (cache.cPrev[u] as number) * f! * (1 - f!);
+            dz[2 * units + u] = dct * i! * (1 - g! * g!);
+            dz[3 * units + u] = (dh[u] as number) * tc * o! * (1 - o!);
+            dc[u] = dct * f!;
+          }
+        } else {
+          // GRU: h = hh + z (hPrev - hh), hh = tanh(x Kh + bh + (r * hPrev) Rh)
+          const da = new Float64Array(units);
+          for (let u = 0; u < units; u++) {
+            const [zg, hh] = [a[u], a[2 * units + u]] as number[];
+            const dhu = dh[u] as number;
+            dz[u] = dhu * ((cache.hPrev[u] as number) - hh!) * zg! * (1 - zg!);
+            dhPrev[u] = dhu * zg!;
+            da[u] = dhu * (1 - zg!) * (1 - hh! * hh!);
+            dz[2 * units + u] = da[u] as number;
+          }
+          for (let u = 0; u < units; u++) {
+            let drh = 0;
+            for (let g = 0; g < units; g++) drh += (da[g] as number) * (R![u * width + 2 * units + g] as number);
+            const rg = a[units + u] as number;
+            dz[units + u] = drh * (cache.hPrev[u] as number) * rg * (1 - rg);
+            dhPrev[u] = (dhPrev[u] as number) + drh * rg;
+            for (let g = 0; g < units; g++) dR![u * width + 2 * units + g] = (dR![u * width + 2 * units + g] as number) + rg * (cache.hPrev[u] as number) * (da[g] as number);
+          }
+        }
+        // Shared: kernels, bias, input and (the h R part of) the previous state.
+        const xo = (b * steps + cache.t) * features;
+        const recurrentWidth = cell === 'gru' ? 2 * units : width;
+        for (let g = 0; g < width; g++) {
+          const v = dz[g] as number;
+          if (v === 0) continue;
+          dB![g] = (dB![g] as number) + v;
+          for (let f = 0; f < features; f++) {
+            dK![f * width + g] = (dK![f * width + g] as number) + (xs[xo + f] as number) * v;
+            dx[xo + f] = (dx[xo + f] as number) + (K![f * width + g] as number) * v;
+          }
+          if (g >= recurrentWidth) continue;
+          for (let u = 0; u < units; u++) {
+            dR![u * width + g] = (dR![u * width + g] as number) + (cache.hPrev[u] as number) * v;
+            dhPrev[u] = (dhPrev[u] as number) + (R![u * width + g] as number) * v;
+          }
+        }
+        dh.set(dhPrev);
+      }
+    }
+  });
+  return [dx, ...dws.map((w) => Float32Array.from(w))];
 }

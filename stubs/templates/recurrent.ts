@@ -9,9 +9,9 @@ import { ExtraInputs, asFloat, deriveSeed, fixedProjection, projectLastAxis } fr
 import { fixedDim, formatShape, stubError } from '../shapes.js';
 import type { StubSpec } from '../spec.js';
 import type { BuildContext, Core, Template } from './types.js';
-import { jsRnn, recording } from './js-rnn.js';
+import { jsRnn } from './js-rnn.js';
 import { extraWidths, requireOneOutput } from './common.js';
-import { RNN_GATES, fusedRnn, rnnWeightsLayer } from './fused-rnn.js';
+import { RNN_GATES, rnnWeightsLayer } from './fused-rnn.js';
 
 type RecurrentFacts = NonNullable<StubSpec['recurrent']>;
 
@@ -86,8 +86,8 @@ export const recurrentTemplate: Template = {
         const [x, ...rest] = inputs;
         if (!x) throw stubError(spec, 'got no input');
         const h = projectLastAxis(tf, asFloat(tf, x), reduce);
-        // Inference runs the recurrence as plain loops; under a gradient tape, as tf ops.
-        const y = (recording(tf) ? fusedRnn : jsRnn)(tf, h, mask, weights.read(), facts);
+        // The recurrence as plain loops with its own backward pass (fusedRnn is the tf-op reference).
+        const y = jsRnn(tf, h, mask, weights.read(), facts);
         return [projectLastAxis(tf, addExtras(y, extras.term(rest)), expand)];
       },
     };
