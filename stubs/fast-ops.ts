@@ -34,6 +34,14 @@ export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
         out[r * cols] = a;
         if (cols === 2) out[r * 2 + 1] = b;
       }
+    } else if (rows === 2) {
+      // Expanding the core's width to a wide axis: one write per output value.
+      for (let r = 0; r < n; r++) {
+        const v0 = xs[2 * r] as number;
+        const v1 = xs[2 * r + 1] as number;
+        const oo = r * cols;
+        for (let j = 0; j < cols; j++) out[oo + j] = v0 * (m[j] as number) + v1 * (m[cols + j] as number);
+      }
     } else {
       for (let r = 0; r < n; r++) {
         const xo = r * rows;
