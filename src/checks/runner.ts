@@ -178,18 +178,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     },
     trace(hooks, work) {
       const previous = session;
-      session = {
-        hooks,
-        reuse: undefined,
-        recorded: new Map(),
-        record: false,
-        calls: new Map(),
-        outputs: new Map(),
-        received: new Map(),
-        receivedFrom: new Map(),
-        produced: new Map(),
-        maskMaker: new Map(),
-      };
+      session = newSession(hooks, undefined, false);
       try {
         return work();
       } finally {
@@ -198,18 +187,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     },
     run(inputs, hooks = {}, reuse = undefined) {
       passes++;
-      const s: Session = {
-        hooks,
-        reuse,
-        recorded: new Map(),
-        record: true,
-        calls: new Map(),
-        outputs: new Map(),
-        received: new Map(),
-        receivedFrom: new Map(),
-        produced: new Map(),
-        maskMaker: new Map(),
-      };
+      const s = newSession(hooks, reuse, true);
       twin.model.inputs.forEach((_, i) => {
         const t = inputs[i];
         if (t) s.outputs.set(order[i] ?? -1, copy(t));
@@ -236,6 +214,21 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
         session = null;
       }
     },
+  };
+}
+
+function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean): Session {
+  return {
+    hooks,
+    reuse,
+    record,
+    recorded: new Map(),
+    calls: new Map(),
+    outputs: new Map(),
+    received: new Map(),
+    receivedFrom: new Map(),
+    produced: new Map(),
+    maskMaker: new Map(),
   };
 }
 
