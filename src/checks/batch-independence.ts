@@ -1,9 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import { premiseFailed, type Check } from './check.js';
+import { premiseFailed, type Check, type CheckContext } from './check.js';
 import { maxDifference, sampleOf } from './compare.js';
 import { makeInputs } from './fake-inputs.js';
 import { firstDifference, formatDifference } from './pass-diff.js';
-import { propertyCheck } from './property-check.js';
+import { chartInputGradients, chartsThisRun } from './gradient-chart.js';
+import { propertyCheck, type Violation } from './property-check.js';
 import { tensorNames } from './tensor-names.js';
 
 /** Each sample's results are the same alone as inside a batch, at every tensor. */
@@ -14,6 +15,7 @@ export const batchIndependence: Check = {
     const premise = premiseFailed(ctx, 'determinism');
     if (premise) return premise;
     const names = tensorNames(ctx.probe);
+    const unchartable = new Set<number>();
     return propertyCheck(
       ctx,
       'batch-independence',
@@ -31,7 +33,11 @@ export const batchIndependence: Check = {
               const single = runner.run(alone);
               if (single.error) continue;
               const changed = firstDifference(ctx, together, single, maxDifference, (v) => sampleOf(v, i));
-              if (!changed) continue;
+              if (!changed) {
+                const leak = chartsThisRun(sample.dataSeed) ? dependsOnOtherSamples(ctx, inputs, i, sample.dataSeed, unchartable) : null;
+                if (leak) return leak;
+                continue;
+              }
               const where = names.get(changed.id) ?? `tensor ${changed.id}`;
               return {
                 where,
@@ -51,3 +57,40 @@ export const batchIndependence: Check = {
     );
   },
 };
+
+/**
+ * Gradient charting: the gradient of sample i's outputs with respect to the whole input batch must
+ * be zero at every other sample. Catches a dependency that the values of one draw happen to hide.
+ */
+function dependsOnOtherSamples(ctx: CheckContext, inputs: Tensor[], i: number, dataSeed: number, unchartable: Set<number>): Violation | null {
+  const { tf } = ctx;
+  // One input per charted run, in turn.
+  const chosen = Math.floor(dataSeed / 4) % inputs.length;
+  const charts = chartInputGradients(
+    ctx,
+    inputs,
+    (outputs) => tf.addN(outputs.map((o) => tf.sum(tf.slice(o, i, 1)))) as import('@tensorflow/tfjs').Scalar,
+    (j) => j === chosen,
+    unchartable,
+  );
+  for (const [j, chart] of charts.entries()) {
+    if (!chart) continue;
+    const batch = inputs[j]?.shape[0] ?? 1;
+    const size = chart.length / batch;
+    for (let other = 0; other < batch; other++) {
+      if (other === i) continue;
+      for (let k = other * size; k < (other + 1) * size; k++) {
+        if (chart[k] !== 0) {
+          const name = ctx.space.plans[j]?.name ?? String(j);
+          return {
+            where: `input '${name}'`,
+            blame: name,
+            message: `the outputs of sample ${i} depend on sample ${other} of input '${name}' (their gradient there is not zero): values move between samples`,
+            detail: { sample: i, dependsOn: other, charted: 'gradient' },
+          };
+        }
+      }
+    }
+  }
+  return null;
+}

@@ -1,8 +1,9 @@
-import type { Check } from './check.js';
-import { premiseFailed } from './check.js';
+import type { Tensor } from '@tensorflow/tfjs';
+import { premiseFailed, type Check, type CheckContext } from './check.js';
 import { alignedDifference } from './compare.js';
 import { makeInputs } from './fake-inputs.js';
 import { formatDifference } from './pass-diff.js';
+import { chartInputGradients, chartsThisRun } from './gradient-chart.js';
 import { propertyCheck } from './property-check.js';
 import type { TensorValue } from './runner.js';
 import { tensorNames } from './tensor-names.js';
@@ -22,6 +23,7 @@ export const causality: Check = {
     if (causal.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'no input is hinted causal: true' };
     const names = tensorNames(ctx.probe);
     const inputIds = new Set(ctx.runner.order.slice(0, ctx.space.plans.length));
+    const unchartable = new Set<number>();
     return propertyCheck(ctx, 'causality', (sample) => {
       const { tf, runner, space } = ctx;
       const inputs = makeInputs(tf, space.plans, sample);
@@ -57,6 +59,17 @@ export const causality: Check = {
                 };
               }
             }
+            if (chartsThisRun(sample.dataSeed)) {
+              const seen = seesFutureByGradient(ctx, inputs, i, t, steps, unchartable);
+              if (seen !== null) {
+                return {
+                  where: `input '${p.name}'`,
+                  blame: p.name,
+                  message: `the outputs at steps 0..${t} depend on step ${seen} of causal input '${p.name}' (their gradient there is not zero): the model sees the future`,
+                  detail: { input: p.name, step: t, dependsOn: seen, charted: 'gradient' },
+                };
+              }
+            }
           } finally {
             future.dispose();
           }
@@ -71,4 +84,33 @@ export const causality: Check = {
 
 function batchOf(v: TensorValue, value: number): number[] {
   return new Array<number>(v.shape[0] ?? 1).fill(value);
+}
+
+/**
+ * Gradient charting: the gradient of every time-major output at steps 0..t with respect to causal
+ * input `i` must be zero at every step after t. Returns the first such step, or null.
+ */
+function seesFutureByGradient(ctx: CheckContext, inputs: Tensor[], i: number, t: number, steps: number, unchartable: Set<number>): number | null {
+  const { tf } = ctx;
+  const charts = chartInputGradients(
+    ctx,
+    inputs,
+    (outputs) => {
+      const parts = outputs.filter((o) => o.rank >= 3 && o.shape[1] === steps).map((o) => tf.sum(tf.slice(o, [0, 0], [-1, t + 1])));
+      return (parts.length ? tf.addN(parts) : tf.scalar(0)) as import('@tensorflow/tfjs').Scalar;
+    },
+    (j) => j === i,
+    unchartable,
+  );
+  const chart = charts[i];
+  const x = inputs[i];
+  if (!chart || !x) return null;
+  const batch = x.shape[0] ?? 1;
+  const inner = chart.length / (batch * steps);
+  for (let b = 0; b < batch; b++) {
+    for (let step = t + 1; step < steps; step++) {
+      for (let k = 0; k < inner; k++) if (chart[(b * steps + step) * inner + k] !== 0) return step;
+    }
+  }
+  return null;
 }

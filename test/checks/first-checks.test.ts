@@ -48,3 +48,27 @@ describe('shape, dtype and finite: each fails on its bug and passes on the near-
     assert.deepEqual(report.checks.map((c) => [c.id, c.status, c.runs]), [['shape', 'pass', 100], ['dtype', 'pass', 100], ['finite', 'pass', 100]]);
   });
 });
+
+describe('batch-independence charts with gradients where values cannot tell', () => {
+  it('a leak of 1e-7 of the batch mean passes the value comparison but not the gradient chart', async () => {
+    const report = await runQuiet(fixture('checks/tiny-batch-leak.ts'), { only: ['determinism', 'batch-independence'], runs: 100 });
+    const finding = report.findings.find((f) => f.check === 'batch-independence');
+    assert.ok(finding, JSON.stringify(report.findings));
+    assert.equal(finding.where, "input 'features'");
+    assert.equal(finding.counterexample?.['charted'], 'gradient');
+  });
+
+  it('a clean composite passes the chart too', async () => {
+    const report = await runQuiet(fixture('checks/finite-ok.ts'), { only: ['determinism', 'batch-independence'], runs: 100 });
+    assert.deepEqual(report.findings, []);
+  });
+});
+
+describe('causality charts with gradients where values cannot tell', () => {
+  it('1e-7 of the next step leaking into every step is found by the gradient chart', async () => {
+    const report = await runQuiet(fixture('checks/tiny-future-leak.ts'), { only: ['determinism', 'causality'], runs: 100 });
+    const finding = report.findings.find((f) => f.check === 'causality');
+    assert.ok(finding, JSON.stringify(report.findings));
+    assert.equal(finding.counterexample?.['charted'], 'gradient');
+  });
+});

@@ -1,0 +1,39 @@
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import type { CheckContext } from './check.js';
+
+/**
+ * Dependency charting: the gradient of `select(outputs)` (a scalar picked from the twin's outputs,
+ * eagerly applied) with respect to every float model input, as plain arrays (null for int inputs,
+ * which have no gradient). A zero entry means the selected outputs do not depend on that value
+ * locally; values alone cannot prove independence, gradients chart it.
+ */
+export function chartInputGradients(
+  ctx: CheckContext,
+  inputs: Tensor[],
+  select: (outputs: Tensor[]) => Scalar,
+  only: (i: number) => boolean = () => true,
+  unchartable: Set<number> = new Set(),
+): (Float32Array | null)[] {
+  const { tf, twin } = ctx;
+  return inputs.map((input, i) => {
+    if (input.dtype !== 'float32' || !only(i) || unchartable.has(i)) return null;
+    try {
+      const grad = tf.grad((x: Tensor) => {
+        const out = twin.model.apply(inputs.map((t, k) => (k === i ? x : t)), { training: false });
+        return select((Array.isArray(out) ? out : [out]) as Tensor[]);
+      })(input);
+      const values = grad.dataSync() as Float32Array;
+      grad.dispose();
+      return values;
+    } catch {
+      // A kernel on the way has no gradient (Masking uses Any): this input cannot be charted.
+      unchartable.add(i);
+      return null;
+    }
+  });
+}
+
+/** Runs whose data seed falls here also chart with gradients (a backward pass costs a few forward ones). */
+export function chartsThisRun(dataSeed: number): boolean {
+  return dataSeed % 4 === 0;
+}
