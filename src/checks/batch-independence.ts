@@ -3,7 +3,7 @@ import { premiseFailed, type Check, type CheckContext } from './check.js';
 import { maxDifference, sampleOf } from './compare.js';
 import { makeInputs } from './fake-inputs.js';
 import { firstDifference, formatDifference } from './pass-diff.js';
-import { chartInputGradients, chartsThisRun } from './gradient-chart.js';
+import { chartEvery, chartInputGradients } from './gradient-chart.js';
 import { propertyCheck, type Violation } from './property-check.js';
 import { tensorNames } from './tensor-names.js';
 
@@ -16,6 +16,7 @@ export const batchIndependence: Check = {
     if (premise) return premise;
     const names = tensorNames(ctx.probe);
     const unchartable = new Set<number>();
+    const charts = chartEvery();
     return propertyCheck(
       ctx,
       'batch-independence',
@@ -34,7 +35,7 @@ export const batchIndependence: Check = {
               if (single.error) continue;
               const changed = firstDifference(ctx, together, single, maxDifference, (v) => sampleOf(v, i));
               if (!changed) {
-                const leak = chartsThisRun(sample.dataSeed) ? dependsOnOtherSamples(ctx, inputs, i, sample.dataSeed, unchartable) : null;
+                const leak = charts() ? dependsOnOtherSamples(ctx, inputs, i, sample.dataSeed, unchartable) : null;
                 if (leak) return leak;
                 continue;
               }

@@ -3,7 +3,7 @@ import { premiseFailed, type Check, type CheckContext } from './check.js';
 import { alignedDifference } from './compare.js';
 import { makeInputs } from './fake-inputs.js';
 import { formatDifference } from './pass-diff.js';
-import { chartInputGradients, chartsThisRun } from './gradient-chart.js';
+import { chartEvery, chartInputGradients } from './gradient-chart.js';
 import { propertyCheck } from './property-check.js';
 import type { TensorValue } from './runner.js';
 import { tensorNames } from './tensor-names.js';
@@ -24,6 +24,7 @@ export const causality: Check = {
     const names = tensorNames(ctx.probe);
     const inputIds = new Set(ctx.runner.order.slice(0, ctx.space.plans.length));
     const unchartable = new Set<number>();
+    const charts = chartEvery();
     return propertyCheck(ctx, 'causality', (sample) => {
       const { tf, runner, space } = ctx;
       const inputs = makeInputs(tf, space.plans, sample);
@@ -59,7 +60,7 @@ export const causality: Check = {
                 };
               }
             }
-            if (chartsThisRun(sample.dataSeed)) {
+            if (charts()) {
               const seen = seesFutureByGradient(ctx, inputs, i, t, steps, unchartable);
               if (seen !== null) {
                 return {
