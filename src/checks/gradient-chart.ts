@@ -17,6 +17,8 @@ export function chartInputGradients(
   const { tf, twin } = ctx;
   return inputs.map((input, i) => {
     if (input.dtype !== 'float32' || !only(i) || unchartable.has(i)) return null;
+    // A backward pass down to a large input (an image) costs more than all the value runs.
+    if (input.size / (input.shape[0] ?? 1) > CHART_LIMIT) return null;
     try {
       const grad = tf.grad((x: Tensor) => {
         const out = twin.model.apply(inputs.map((t, k) => (k === i ? x : t)), { training: false });
@@ -32,6 +34,9 @@ export function chartInputGradients(
     }
   });
 }
+
+/** Inputs with more values per sample than this are not charted. */
+export const CHART_LIMIT = 65_536;
 
 /**
  * Which runs also chart with gradients (a backward pass costs several forward ones): the 1st, 11th,
