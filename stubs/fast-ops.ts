@@ -18,42 +18,7 @@ export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
     const xs = input.dataSync() as Float32Array;
     const m = matrix.dataSync() as Float32Array;
     const n = xs.length / rows;
-    const out = new Float32Array(n * cols);
-    if (cols <= 2) {
-      // Reducing a wide axis to the core's width: accumulate in locals.
-      const m0 = cols === 2 ? 2 : 1;
-      for (let r = 0; r < n; r++) {
-        let a = 0;
-        let b = 0;
-        const xo = r * rows;
-        for (let i = 0; i < rows; i++) {
-          const v = xs[xo + i] as number;
-          a += v * (m[i * m0] as number);
-          if (cols === 2) b += v * (m[i * 2 + 1] as number);
-        }
-        out[r * cols] = a;
-        if (cols === 2) out[r * 2 + 1] = b;
-      }
-    } else if (rows === 2) {
-      // Expanding the core's width to a wide axis: one write per output value.
-      for (let r = 0; r < n; r++) {
-        const v0 = xs[2 * r] as number;
-        const v1 = xs[2 * r + 1] as number;
-        const oo = r * cols;
-        for (let j = 0; j < cols; j++) out[oo + j] = v0 * (m[j] as number) + v1 * (m[cols + j] as number);
-      }
-    } else {
-      for (let r = 0; r < n; r++) {
-        const xo = r * rows;
-        const oo = r * cols;
-        for (let i = 0; i < rows; i++) {
-          const v = xs[xo + i] as number;
-          if (v === 0) continue;
-          const mo = i * cols;
-          for (let j = 0; j < cols; j++) out[oo + j] = (out[oo + j] as number) + v * (m[mo + j] as number);
-        }
-      }
-    }
+    const out = project(xs, m, n, rows, cols);
     return {
       value: tf.tensor(out, [...lead, cols], 'float32'),
       // dx = dy M^T, as a loop too (tfjs's matMul is slow for these long, thin shapes).
@@ -75,6 +40,62 @@ export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
     };
   }) as CustomGrad);
   return op(x) as Tensor;
+}
+
+/** `xs` ([n, rows]) times `m` ([rows, cols]), in small top-level loops V8 keeps monomorphic. */
+function project(xs: Float32Array, m: Float32Array, n: number, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(n * cols);
+  if (cols === 2) reduceTo2(xs, m, n, rows, out);
+  else if (rows === 2) expandFrom2(xs, m, n, cols, out);
+  else general(xs, m, n, rows, cols, out);
+  return out;
+}
+
+/** Reducing a wide axis to the core's width: two columns, accumulated in locals. */
+function reduceTo2(xs: Float32Array, m: Float32Array, n: number, rows: number, out: Float32Array): void {
+  const m0 = new Float32Array(rows);
+  const m1 = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    m0[i] = m[2 * i] as number;
+    m1[i] = m[2 * i + 1] as number;
+  }
+  for (let r = 0; r < n; r++) {
+    let a = 0;
+    let b = 0;
+    const xo = r * rows;
+    for (let i = 0; i < rows; i++) {
+      const v = xs[xo + i] as number;
+      a += v * (m0[i] as number);
+      b += v * (m1[i] as number);
+    }
+    out[2 * r] = a;
+    out[2 * r + 1] = b;
+  }
+}
+
+/** Expanding the core's width to a wide axis: one write per output value. */
+function expandFrom2(xs: Float32Array, m: Float32Array, n: number, cols: number, out: Float32Array): void {
+  const m0 = m.subarray(0, cols);
+  const m1 = m.subarray(cols, 2 * cols);
+  for (let r = 0; r < n; r++) {
+    const v0 = xs[2 * r] as number;
+    const v1 = xs[2 * r + 1] as number;
+    const oo = r * cols;
+    for (let j = 0; j < cols; j++) out[oo + j] = v0 * (m0[j] as number) + v1 * (m1[j] as number);
+  }
+}
+
+function general(xs: Float32Array, m: Float32Array, n: number, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < n; r++) {
+    const xo = r * rows;
+    const oo = r * cols;
+    for (let i = 0; i < rows; i++) {
+      const v = xs[xo + i] as number;
+      if (v === 0) continue;
+      const mo = i * cols;
+      for (let j = 0; j < cols; j++) out[oo + j] = (out[oo + j] as number) + v * (m[mo + j] as number);
+    }
+  }
 }
 
 const FAST = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax'];
