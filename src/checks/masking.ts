@@ -1,4 +1,5 @@
 import { premiseFailed, type Check, type CheckContext, type CheckOutcome } from './check.js';
+import { firstDifference, formatDifference } from './pass-diff.js';
 import { propertyCheck, type Violation } from './property-check.js';
 import { alignedDifference, close, maxDifference } from './compare.js';
 import { firstRealStep, makeInputs, realMask, realSteps, type Sample } from './fake-inputs.js';
@@ -73,7 +74,7 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
         if (changed !== null) {
           return {
             where: names.get(changed.id) ?? `tensor ${changed.id}`,
-            message: `${names.get(changed.id) ?? 'a tensor'} changed (by ${format(changed.by)}) at real steps when only the padded steps after '${maker}' were perturbed: a layer there ignores the mask`,
+            message: `${names.get(changed.id) ?? 'a tensor'} changed (by ${formatDifference(changed.by)}) at real steps when only the padded steps after '${maker}' were perturbed: a layer there ignores the mask`,
             detail: { input: plan.name, perturbed: 'padded steps', after: maker },
           };
         }
@@ -91,8 +92,8 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
               return {
                 where: noMask ? inputName : names.get(changed.id) ?? `tensor ${changed.id}`,
                 message: noMask
-                  ? `nothing masks the padding of ${label} (pad value ${sequence.pad}): ${names.get(changed.id)} changed by ${format(changed.by)} when the same real steps got ${other.description} (an Embedding needs maskZero: true; float features a Masking layer)`
-                  : `${names.get(changed.id) ?? 'a tensor'} changed (by ${format(changed.by)}) at real steps when the same real content got ${other.description}: a layer there uses padded steps`,
+                  ? `nothing masks the padding of ${label} (pad value ${sequence.pad}): ${names.get(changed.id)} changed by ${formatDifference(changed.by)} when the same real steps got ${other.description} (an Embedding needs maskZero: true; float features a Masking layer)`
+                  : `${names.get(changed.id) ?? 'a tensor'} changed (by ${formatDifference(changed.by)}) at real steps when the same real content got ${other.description}: a layer there uses padded steps`,
                 detail: { input: plan.name, repadded: other.description },
               };
             }
@@ -125,22 +126,21 @@ function firstChange(
   skip: Set<number>,
   stepsB = steps,
 ): { id: number; by: number } | null {
-  const inputs = new Set(ctx.runner.order.slice(0, ctx.space.plans.length));
-  for (const id of ctx.runner.order) {
-    if (inputs.has(id) || skip.has(id)) continue;
-    const x = a.values.get(id);
-    const y = b.values.get(id);
-    if (!x || !y) continue;
-    const producer = ctx.runner.producer.get(id) ?? '';
-    const maskA = a.produced.get(producer) ?? null;
-    const maskB = b.produced.get(producer) ?? null;
-    const by =
-      maskA && maskB && isTimeMajor(x, maskA) && isTimeMajor(y, maskB)
+  return firstDifference(
+    ctx,
+    a,
+    b,
+    (x, y, id) => {
+      const producer = ctx.runner.producer.get(id) ?? '';
+      const maskA = a.produced.get(producer) ?? null;
+      const maskB = b.produced.get(producer) ?? null;
+      return maskA && maskB && isTimeMajor(x, maskA) && isTimeMajor(y, maskB)
         ? differenceAtMasks(x, y, maskA, maskB)
         : differenceAtRealSteps(x, y, steps, stepsB, firstA, firstB, real);
-    if (by > 0) return { id, by };
-  }
-  return null;
+    },
+    (v) => v,
+    skip,
+  );
 }
 
 function differenceAtRealSteps(
@@ -219,8 +219,4 @@ function paddedMarkedReal(mask: TensorValue, real: boolean[][]): string | null {
     if (bad.length) return `${bad[0]}..${bad[bad.length - 1]} of sample ${i}`;
   }
   return null;
-}
-
-function format(by: number): string {
-  return Number.isFinite(by) ? by.toPrecision(3) : 'a different shape';
 }

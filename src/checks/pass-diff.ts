@@ -7,16 +7,17 @@ export function firstDifference(
   ctx: CheckContext,
   a: Pass,
   b: Pass,
-  diff: (x: TensorValue, y: TensorValue) => number = maxDifference,
+  diff: (x: TensorValue, y: TensorValue, id: number) => number = maxDifference,
   pick: (value: TensorValue) => TensorValue = (v) => v,
+  skip: ReadonlySet<number> = new Set(),
 ): { id: number; by: number } | null {
   const inputs = new Set(ctx.runner.order.slice(0, ctx.space.plans.length));
   for (const id of ctx.runner.order) {
-    if (inputs.has(id)) continue;
+    if (inputs.has(id) || skip.has(id)) continue;
     const x = a.values.get(id);
     const y = b.values.get(id);
     if (!x || !y) continue;
-    const by = diff(pick(x), y);
+    const by = diff(pick(x), y, id);
     if (by > 0) return { id, by };
   }
   return null;
