@@ -45,11 +45,6 @@ export function isInputLayer(layer: Layer): boolean {
   return layer.getClassName() === 'InputLayer';
 }
 
-/** The model's input layers, in the order `predict` takes them. */
-export function modelInputs(model: LayersModel): SymbolicTensor[] {
-  return model.inputs;
-}
-
 /** The innermost layer of a wrapper (`TimeDistributed`, `Bidirectional`), or undefined. */
 export function wrappedLayer(layer: Layer): Layer | undefined {
   const inner = (layer as unknown as { layer?: Layer }).layer;
