@@ -1,6 +1,5 @@
-import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { basename, extname, join } from 'node:path';
+import { startWorker } from './worker.js';
 import { deserializeError, type SerializedError } from '../errors.js';
 import type { ResolvedOptions } from '../config.js';
 import type { Report } from '../model/report.js';
@@ -67,17 +66,8 @@ interface WorkerResult {
 type WorkerReply = ({ ok: true } & WorkerResult) | { ok: false; error: SerializedError };
 
 function runWorker(job: object): Promise<WorkerResult> {
-  const here = fileURLToPath(import.meta.url);
-  const script = pathToFileURL(join(dirname(here), '..', 'codegen', `emit-worker${extname(here)}`));
   return new Promise((resolvePromise, reject) => {
-    // Running from the TypeScript sources (the tests do), the worker registers the same loader first.
-    const worker =
-      extname(here) === '.ts'
-        ? new Worker(
-            `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });`,
-            { eval: true, workerData: job },
-          )
-        : new Worker(script, { workerData: job });
+    const worker = startWorker('codegen', 'emit-worker', job);
     let replied = false;
     worker.once('message', (reply: WorkerReply) => {
       replied = true;
