@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { makeInputs, sampleSpace } from '../../src/checks/fake-inputs.js';
+import { createRunner } from '../../src/checks/runner.js';
+import { builtinClasses } from '../../src/pipeline/builtin-classes.js';
+import { loadComposite } from '../../src/pipeline/load.js';
+import { probe } from '../../src/pipeline/probe.js';
+import { loadTf, selectBackend } from '../../src/pipeline/tf-instance.js';
+import { buildTwin } from '../../src/pipeline/twin.js';
+import { example } from '../helpers/run.js';
+
+describe('runner', async () => {
+  const file = example('tracker/composite.ts');
+  const { tf } = await loadTf(file);
+  await selectBackend(tf, 'cpu', file);
+  const loaded = await loadComposite(file, tf, { exportName: undefined, timeoutMs: 60_000 });
+  const probed = probe(tf, loaded.model, { minParams: 10_000, file, builtins: builtinClasses(tf), applySites: loaded.applySites });
+  const twin = buildTwin(tf, probed, file, 5);
+  const runner = createRunner(tf, twin);
+  const space = sampleSpace(probed.model, undefined);
+  const sample = { batch: 2, length: 0, dataSeed: 11, real: [20, 7, 20], side: 'post' as const };
+
+  it('records every tensor of the graph, the masks layers get, and who made them', () => {
+    const pass = runner.run(makeInputs(tf, space.plans, sample));
+    assert.equal(pass.error, undefined);
+    for (const id of runner.order) assert.ok(pass.values.has(id), `tensor ${id} (${runner.producer.get(id)}) recorded`);
+    assert.deepEqual(pass.received.get('motion')?.shape, [2, 20]);
+    assert.equal(pass.receivedFrom.get('motion'), 'track_mask');
+    // tfjs hands the mask on to later layers of the other branch too.
+    assert.equal(pass.receivedFrom.get('label'), 'track_mask');
+  });
+
+  it('a pass reusing a base pass gives exactly what a full pass gives, when one input changes', () => {
+    const inputs = makeInputs(tf, space.plans, sample);
+    const base = runner.run(inputs);
+    const other = makeInputs(tf, space.plans, { ...sample, dataSeed: 12 });
+    const mixed = [inputs[0]!, other[1]!]; // the same image, another track
+    const reused = runner.run(mixed, {}, base);
+    const full = runner.run(mixed);
+    for (const id of runner.order) {
+      const a = reused.values.get(id);
+      const b = full.values.get(id);
+      assert.ok(a && b);
+      assert.deepEqual(Array.from(a.values), Array.from(b.values), `tensor ${id} (${runner.producer.get(id)})`);
+    }
+    // The image branch was reused: its tensors are the base pass's very arrays.
+    const backbone = [...runner.producer.entries()].find(([, n]) => n === 'backbone')?.[0] ?? -1;
+    assert.equal(reused.values.get(backbone)?.values, base.values.get(backbone)?.values);
+    assert.notEqual(full.values.get(backbone)?.values, base.values.get(backbone)?.values);
+  });
+});
