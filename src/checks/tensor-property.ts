@@ -1,10 +1,9 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
-import type { Finding } from '../model/report.js';
 import type { DType, Shape } from '../model/shape.js';
 import type { CheckContext, CheckOutcome } from './check.js';
-import { describeSample, type Sample } from './fake-inputs.js';
+import type { Sample } from './fake-inputs.js';
+import { propertyCheck } from './property-check.js';
 import type { Observation, TensorSummary } from './observe.js';
-import { checkProperty } from './property.js';
 
 /** A tensor the checks look at: a boundary or a model output, with what the probe expects of it. */
 export interface WatchedTensor {
@@ -69,36 +68,19 @@ export function checkEveryTensor(
   check: string,
   violation: (tensor: WatchedTensor, seen: TensorSummary, sample: Sample) => string | null,
 ): CheckOutcome {
-  const findings: Finding[] = [];
-  let runs = 0;
-  for (const tensor of watchedTensors(ctx)) {
-    const result = checkProperty(
-      ctx.space.arbitrary,
-      (sample) => {
-        const observation = ctx.observer.observe(sample);
-        const seen = tensor.pick(observation);
-        if (!seen) {
-          // Only `shape` owns a pass that throws: the other checks would repeat the same finding.
-          return observation.error && check === 'shape' ? `the twin threw before producing it: ${observation.error}` : null;
-        }
-        return violation(tensor, seen, sample);
-      },
-      { seed: ctx.seed, runs: ctx.runs },
-    );
-    runs = Math.max(runs, result.runs);
-    if (!result.failure) continue;
-    const { counterexample, message, seed, path } = result.failure;
-    const source = ctx.sourceOf(tensor.blame);
-    findings.push({
-      check,
-      severity: 'error',
-      where: tensor.where,
-      ...(source ? { source } : {}),
-      message: `${tensor.where}: ${message}`,
-      counterexample: describeSample(ctx.space, counterexample),
-      seed,
-      path,
-    });
-  }
-  return { status: findings.length ? 'fail' : 'pass', runs, findings };
+  const outcomes = watchedTensors(ctx).map((tensor) =>
+    propertyCheck(ctx, check, (sample) => {
+      const observation = ctx.observer.observe(sample);
+      const seen = tensor.pick(observation);
+      // Only `shape` owns a pass that throws: the other checks would repeat the same finding.
+      const message = seen
+        ? violation(tensor, seen, sample)
+        : observation.error && check === 'shape'
+          ? `the twin threw before producing it: ${observation.error}`
+          : null;
+      return message === null ? null : { where: tensor.where, blame: tensor.blame, message: `${tensor.where}: ${message}` };
+    }),
+  );
+  const findings = outcomes.flatMap((o) => o.findings);
+  return { status: findings.length ? 'fail' : 'pass', runs: Math.max(0, ...outcomes.map((o) => o.runs)), findings };
 }
