@@ -1,14 +1,12 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
+import { readsMask } from '../pipeline/mask-behaviour.js';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
 import { makeInputs } from './fake-inputs.js';
 import { firstDifference, formatDifference } from './pass-diff.js';
 import { propertyCheck } from './property-check.js';
 import type { Pass, TensorValue } from './runner.js';
 import { tensorNames } from './tensor-names.js';
-
-/** Layers whose computation reads the mask they receive. */
-const CONSUMERS = /^(LSTM|GRU|SimpleRNN|RNN|ConvLSTM2D|Bidirectional|MultiHeadAttention|Attention|TimeDistributed)$/;
 
 interface Stale {
   layer: string;
@@ -54,7 +52,7 @@ export const maskProvenance: Check = {
           };
         }
         for (const s of stale) {
-          if (warnings.has(s.layer) || !readsMask(ctx, s.layer)) continue;
+          if (warnings.has(s.layer) || !layerReadsMask(ctx, s.layer)) continue;
           const source = ctx.sourceOf(s.layer);
           warnings.set(s.layer, {
             check: 'mask-provenance',
@@ -124,10 +122,10 @@ function sameMask(a: TensorValue | null, b: TensorValue | null): boolean {
   return true;
 }
 
-function readsMask(ctx: CheckContext, layer: string): boolean {
+function layerReadsMask(ctx: CheckContext, layer: string): boolean {
   const component = ctx.probe.components.find((c) => c.info.name === layer);
   if (component) return component.info.masking.consumes;
   const twinLayer = ctx.twin.layers.get(layer);
-  return twinLayer !== undefined && CONSUMERS.test(twinLayer.getClassName());
+  return twinLayer !== undefined && readsMask(twinLayer);
 }
 

@@ -10,6 +10,12 @@ type Layer = layers.Layer;
 /** Layers whose computation reads the mask they receive. */
 const CONSUMERS = /^(LSTM|GRU|SimpleRNN|RNN|ConvLSTM2D|Bidirectional|MultiHeadAttention|Attention)$/;
 
+/** A built-in layer (or a wrapper around one) whose computation reads the mask it receives. */
+export function readsMask(layer: Layer): boolean {
+  const inner = wrappedLayer(layer);
+  return CONSUMERS.test(layer.getClassName()) || (inner !== undefined && CONSUMERS.test(inner.getClassName()));
+}
+
 /**
  * How a component treats masks. For a built-in layer `computeMask` is measured on a tiny dummy
  * input (it never touches the weights); a nested model never has `computeMask` called by tfjs
@@ -19,8 +25,7 @@ export function maskBehaviour(tf: Tf, layer: Layer, inputShapes: Shape[], inputD
   if (isModel(layer)) {
     return { supports: layer.supportsMasking, consumes: modelConsumesMask(layer), emits: 'none' };
   }
-  const inner = wrappedLayer(layer);
-  const consumes = CONSUMERS.test(layer.getClassName()) || (inner !== undefined && CONSUMERS.test(inner.getClassName()));
+  const consumes = readsMask(layer);
   if (!layer.supportsMasking) return { supports: false, consumes: false, emits: 'none' };
   return { supports: true, consumes, emits: measureEmits(tf, layer, inputShapes, inputDtypes) };
 }

@@ -5,6 +5,7 @@ import type { Boundary } from '../model/report.js';
 import type { DType, Shape } from '../model/shape.js';
 import type { SourceLocation } from '../model/source.js';
 import { chooseTemplate } from '../stubbing/registry.js';
+import { RECURRENT_CLASSES } from '../stubbing/strategy.js';
 import { finalActivation, isModel } from './activation.js';
 import type { ApplySites } from './apply-sites.js';
 import { topLevelNodes, wrappedLayer, type GraphNode } from './graph.js';
@@ -110,7 +111,7 @@ function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[]
 }
 
 function recurrentFacts(layer: Layer, outputShape: Shape): RecurrentFacts {
-  const rnn = isModel(layer) ? [...layer.layers].reverse().find((l) => /LSTM|GRU|SimpleRNN|Bidirectional/.test(l.getClassName())) : layer;
+  const rnn = isModel(layer) ? [...layer.layers].reverse().find((l) => RECURRENT_CLASSES.test(l.getClassName())) : layer;
   const config = (rnn?.getConfig() ?? {}) as { layer?: { className?: string; config?: Record<string, unknown> }; goBackwards?: boolean };
   const bidirectional = rnn?.getClassName() === 'Bidirectional';
   const cellClass = bidirectional ? config.layer?.className ?? 'LSTM' : rnn?.getClassName() ?? 'LSTM';
