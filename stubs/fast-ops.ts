@@ -1,16 +1,20 @@
-// Part of scaffold-mini's stub runtime: the two element-heavy steps of every stub (the fixed
-// projection of the last axis and the final activation) as tight loops over typed arrays.
-// tfjs's CPU kernels cost ~15 ns per element for these; a stub's boundary tensors are as wide as
-// the original's (a 14x14x256 feature map), so these two steps were most of a twin's forward pass.
-// Gradients are exact and computed with tf ops (only training and gradient checks need them).
+// Part of scaffold-mini's stub runtime: the element-heavy steps of every stub (the fixed projection
+// of the last axis with the final activation fused in, pooling and means fused with a projection)
+// as tight loops over typed arrays. tfjs's CPU kernels cost ~15 ns per element for these and make
+// an array per step; a stub's boundary tensors are as wide as the original's (a 224x224x3 image in,
+// a 14x14x256 feature map out), so these steps were most of a twin's forward pass. Gradients are
+// exact, written as loops too.
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './projection.js';
 
 type Tensor = tfjs.Tensor;
 type CustomGrad = Parameters<Tf['customGrad']>[0];
 
-/** `x` ([..., rows]) times the constant `matrix` ([rows, cols]) on the last axis: [..., cols]. */
-export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
+/**
+ * `x` ([..., rows]) times the constant `matrix` ([rows, cols]) on the last axis: [..., cols], then
+ * `activation` (a fast one, see hasFastActivation) in place: one output array, no intermediate.
+ */
+export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D, activation = 'linear'): Tensor {
   const [rows, cols] = matrix.shape;
   const lead = x.shape.slice(0, -1);
   const op = tf.customGrad(((input: Tensor) => {
@@ -19,27 +23,197 @@ export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): Tensor {
     const m = matrix.dataSync() as Float32Array;
     const n = xs.length / rows;
     const out = project(xs, m, n, rows, cols);
+    if (activation !== 'linear') activate(activation, out, out, cols);
     return {
       value: tf.tensor(out, [...lead, cols], 'float32'),
-      // dx = dy M^T, as a loop too (tfjs's matMul is slow for these long, thin shapes).
+      // dz from the activation's output alone, then dx = dz M^T, as loops (tfjs's matMul is slow
+      // for these long, thin shapes).
       gradFunc: (dy: Tensor) => {
-        const dys = dy.dataSync() as Float32Array;
-        const dx = new Float32Array(n * rows);
-        for (let r = 0; r < n; r++) {
-          const yo = r * cols;
-          const xo = r * rows;
-          for (let i = 0; i < rows; i++) {
-            const mo = i * cols;
-            let s = 0;
-            for (let j = 0; j < cols; j++) s += (dys[yo + j] as number) * (m[mo + j] as number);
-            dx[xo + i] = s;
-          }
-        }
-        return tf.tensor(dx, inputShape, 'float32');
+        const dz = activation === 'linear' ? (dy.dataSync() as Float32Array) : activationGradFromOutput(activation, out, dy.dataSync() as Float32Array, cols);
+        return tf.tensor(projectBack(dz, m, n, rows, cols), inputShape, 'float32');
       },
     };
   }) as CustomGrad);
   return op(x) as Tensor;
+}
+
+/** dx ([n, rows]) = dz ([n, cols]) times m^T. */
+function projectBack(dz: Float32Array, m: Float32Array, n: number, rows: number, cols: number): Float32Array {
+  const dx = new Float32Array(n * rows);
+  for (let r = 0; r < n; r++) {
+    const zo = r * cols;
+    const xo = r * rows;
+    for (let i = 0; i < rows; i++) {
+      const mo = i * cols;
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += (dz[zo + j] as number) * (m[mo + j] as number);
+      dx[xo + i] = s;
+    }
+  }
+  return dx;
+}
+
+/**
+ * Average pooling over windows of `pool` (tfjs 'same' padding: padded cells are not counted)
+ * fused with the projection of the channel axis by `matrix` ([channels, k]): [b, h, w, c] ->
+ * [b, ceil(h / ph), ceil(w / pw), k]. Every pixel is read once and no pooled copy is made.
+ */
+export function poolProject(tf: Tf, x: tfjs.Tensor4D, pool: [number, number], matrix: tfjs.Tensor2D): tfjs.Tensor4D {
+  const [channels, k] = matrix.shape;
+  const [batch, height, width] = x.shape;
+  const grid = poolGrid(height, pool[0], width, pool[1]);
+  const cells = grid.rows * grid.cols;
+  const op = tf.customGrad(((input: Tensor) => {
+    const xs = input.dataSync() as Float32Array;
+    const m = matrix.dataSync() as Float32Array;
+    const means = scaleWindows(windowSums(xs, batch, height, width, channels, grid), grid.scale, channels);
+    const out = project(means, m, batch * cells, channels, k);
+    return {
+      value: tf.tensor4d(out, [batch, grid.rows, grid.cols, k], 'float32'),
+      gradFunc: (dy: Tensor) => {
+        const back = scaleWindows(projectBack(dy.dataSync() as Float32Array, m, batch * cells, channels, k), grid.scale, channels);
+        return tf.tensor(spreadWindows(back, batch, height, width, channels, grid), input.shape, 'float32');
+      },
+    };
+  }) as CustomGrad);
+  return op(x) as tfjs.Tensor4D;
+}
+
+interface PoolGrid {
+  rows: number;
+  cols: number;
+  /** Window row of each pixel row. */
+  rowOf: Int32Array;
+  /** First and one-past-last pixel column of each window column. */
+  colStart: Int32Array;
+  colEnd: Int32Array;
+  /** 1 / (pixels in the window), per window. */
+  scale: Float32Array;
+}
+
+/**
+ * The windows of a 'same' pooling with stride = window size, placed as tf.avgPool places them
+ * (padding is not counted in a window's mean).
+ */
+function poolGrid(height: number, ph: number, width: number, pw: number): PoolGrid {
+  const rows = Math.ceil(height / ph);
+  const cols = Math.ceil(width / pw);
+  const top = Math.floor(Math.max(0, (rows - 1) * ph + ph - height) / 2);
+  const left = Math.floor(Math.max(0, (cols - 1) * pw + pw - width) / 2);
+  const rowOf = Int32Array.from({ length: height }, (_, y) => Math.floor((y + top) / ph));
+  const colStart = Int32Array.from({ length: cols }, (_, c) => Math.max(0, c * pw - left));
+  const colEnd = Int32Array.from({ length: cols }, (_, c) => Math.min(width, c * pw - left + pw));
+  const count = (r: number): number => Math.min(height, r * ph - top + ph) - Math.max(0, r * ph - top);
+  const scale = Float32Array.from({ length: rows * cols }, (_, cell) => {
+    const r = Math.floor(cell / cols);
+    const c = cell - r * cols;
+    return 1 / (count(r) * ((colEnd[c] as number) - (colStart[c] as number)));
+  });
+  return { rows, cols, rowOf, colStart, colEnd, scale };
+}
+
+/** Per sample, window and channel: the sum of the window's pixels (read in memory order). */
+function windowSums(xs: Float32Array, batch: number, height: number, width: number, channels: number, grid: PoolGrid): Float32Array {
+  const sums = new Float32Array(batch * grid.rows * grid.cols * channels);
+  for (let b = 0; b < batch; b++) {
+    for (let y = 0; y < height; y++) {
+      const band = (b * grid.rows + (grid.rowOf[y] as number)) * grid.cols * channels;
+      const row = (b * height + y) * width * channels;
+      for (let c = 0; c < grid.cols; c++) {
+        const start = row + (grid.colStart[c] as number) * channels;
+        const end = row + (grid.colEnd[c] as number) * channels;
+        const o = band + c * channels;
+        for (let ch = 0; ch < channels; ch++) {
+          let s = 0;
+          for (let p = start + ch; p < end; p += channels) s += xs[p] as number;
+          sums[o + ch] = (sums[o + ch] as number) + s;
+        }
+      }
+    }
+  }
+  return sums;
+}
+
+/** Multiplies each window's values (`channels` per window, windows repeating per sample) by its scale, in place. */
+function scaleWindows(values: Float32Array, scale: Float32Array, channels: number): Float32Array {
+  const cells = scale.length;
+  for (let i = 0, w = 0; i < values.length; i += channels, w = w + 1 === cells ? 0 : w + 1) {
+    const f = scale[w] as number;
+    for (let c = 0; c < channels; c++) values[i + c] = (values[i + c] as number) * f;
+  }
+  return values;
+}
+
+/** The inverse of windowSums' reading: every pixel gets its window's value (the gradient of a sum). */
+function spreadWindows(values: Float32Array, batch: number, height: number, width: number, channels: number, grid: PoolGrid): Float32Array {
+  const dx = new Float32Array(batch * height * width * channels);
+  for (let b = 0; b < batch; b++) {
+    for (let y = 0; y < height; y++) {
+      const band = (b * grid.rows + (grid.rowOf[y] as number)) * grid.cols * channels;
+      const row = (b * height + y) * width * channels;
+      for (let c = 0; c < grid.cols; c++) {
+        const start = row + (grid.colStart[c] as number) * channels;
+        const end = row + (grid.colEnd[c] as number) * channels;
+        const o = band + c * channels;
+        for (let ch = 0; ch < channels; ch++) {
+          const v = values[o + ch] as number;
+          for (let p = start + ch; p < end; p += channels) dx[p] = v;
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+/**
+ * The mean over every axis between the batch and the last, then the projection of the last axis by
+ * `matrix` ([last, k]): [b, ..., c] -> [b, k]. (The same linear map as projecting first; summing
+ * first reads each value once with one add.)
+ */
+export function meanProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D): tfjs.Tensor2D {
+  const [channels, k] = matrix.shape;
+  const batch = x.shape[0] ?? 1;
+  const op = tf.customGrad(((input: Tensor) => {
+    const xs = input.dataSync() as Float32Array;
+    const m = matrix.dataSync() as Float32Array;
+    const positions = xs.length / (batch * channels);
+    const means = channelMeans(xs, batch, positions, channels);
+    return {
+      value: tf.tensor2d(project(means, m, batch, channels, k), [batch, k], 'float32'),
+      gradFunc: (dy: Tensor) => {
+        const back = projectBack(dy.dataSync() as Float32Array, m, batch, channels, k);
+        return tf.tensor(spreadChannels(back, batch, positions, channels), input.shape, 'float32');
+      },
+    };
+  }) as CustomGrad);
+  return op(x) as tfjs.Tensor2D;
+}
+
+/** Per sample, the mean of each channel over its positions ([batch, positions, channels] -> [batch, channels]). */
+function channelMeans(xs: Float32Array, batch: number, positions: number, channels: number): Float32Array {
+  const means = new Float32Array(batch * channels);
+  const sums = new Float64Array(channels);
+  for (let b = 0; b < batch; b++) {
+    sums.fill(0);
+    let p = b * positions * channels;
+    for (let q = 0; q < positions; q++) {
+      for (let c = 0; c < channels; c++) sums[c] = (sums[c] as number) + (xs[p + c] as number);
+      p += channels;
+    }
+    for (let c = 0; c < channels; c++) means[b * channels + c] = (sums[c] as number) / positions;
+  }
+  return means;
+}
+
+/** The gradient of channelMeans: each position gets its channel's value / positions. */
+function spreadChannels(back: Float32Array, batch: number, positions: number, channels: number): Float32Array {
+  const dx = new Float32Array(batch * positions * channels);
+  for (let i = 0; i < back.length; i++) back[i] = (back[i] as number) / positions;
+  for (let b = 0; b < batch; b++) {
+    const row = back.subarray(b * channels, (b + 1) * channels);
+    for (let q = 0, p = b * positions * channels; q < positions; q++, p += channels) dx.set(row, p);
+  }
+  return dx;
 }
 
 /** `xs` ([n, rows]) times `m` ([rows, cols]), in small top-level loops V8 keeps monomorphic. */
@@ -105,16 +279,17 @@ export function hasFastActivation(activation: string): boolean {
   return FAST.includes(activation);
 }
 
-/** The final activation, with the gradient of the same function written in tf ops. */
+/** The final activation, with its gradient computed from the output (loops, like the forward). */
 export function fastActivation(tf: Tf, x: Tensor, activation: string): Tensor {
-  const op = tf.customGrad(((input: Tensor, save: (tensors: Tensor[]) => void) => {
+  const op = tf.customGrad(((input: Tensor) => {
     const zs = input.dataSync() as Float32Array;
     const out = new Float32Array(zs.length);
-    activate(activation, zs, out, input.shape[input.rank - 1] ?? 1);
-    const y = tf.tensor(out, input.shape, 'float32');
-    // The gradient runs after the stub's tidy has released its intermediates: keep z and y.
-    save([input, y]);
-    return { value: y, gradFunc: (dy: Tensor, saved: Tensor[]) => activationGrad(tf, activation, saved[0] as Tensor, saved[1] as Tensor, dy) };
+    const width = input.shape[input.rank - 1] ?? 1;
+    activate(activation, zs, out, width);
+    return {
+      value: tf.tensor(out, input.shape, 'float32'),
+      gradFunc: (dy: Tensor) => tf.tensor(activationGradFromOutput(activation, out, dy.dataSync() as Float32Array, width), input.shape, 'float32'),
+    };
   }) as CustomGrad);
   return op(x) as Tensor;
 }
@@ -163,23 +338,41 @@ function softmaxRows(zs: Float32Array, out: Float32Array, width: number): void {
   }
 }
 
-function activationGrad(tf: Tf, activation: string, z: Tensor, y: Tensor, dy: Tensor): Tensor {
+/** dz for dy through `activation`, from its output y alone (every fast activation allows it). */
+function activationGradFromOutput(activation: string, y: Float32Array, dy: Float32Array, width: number): Float32Array {
+  const n = y.length;
+  const dz = new Float32Array(n);
   switch (activation) {
-    case 'linear':
-      return dy;
     case 'relu':
-      return tf.mul(dy, tf.cast(tf.greater(z, 0), 'float32'));
+      for (let i = 0; i < n; i++) dz[i] = (y[i] as number) > 0 ? (dy[i] as number) : 0;
+      return dz;
     case 'relu6':
-      return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(z, 0), tf.less(z, 6)), 'float32'));
+      for (let i = 0; i < n; i++) {
+        const v = y[i] as number;
+        dz[i] = v > 0 && v < 6 ? (dy[i] as number) : 0;
+      }
+      return dz;
     case 'sigmoid':
-      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+      for (let i = 0; i < n; i++) {
+        const v = y[i] as number;
+        dz[i] = (dy[i] as number) * v * (1 - v);
+      }
+      return dz;
     case 'tanh':
-      return tf.mul(dy, tf.sub(1, tf.square(y)));
-    default: {
-      // softmax over the last axis: dz = y * (dy - sum(dy * y))
-      const dot = tf.sum(tf.mul(dy, y), -1, true);
-      return tf.mul(y, tf.sub(dy, dot));
-    }
+      for (let i = 0; i < n; i++) {
+        const v = y[i] as number;
+        dz[i] = (dy[i] as number) * (1 - v * v);
+      }
+      return dz;
+    case 'softmax':
+      for (let o = 0; o < n; o += width) {
+        let dot = 0;
+        for (let j = 0; j < width; j++) dot += (dy[o + j] as number) * (y[o + j] as number);
+        for (let j = 0; j < width; j++) dz[o + j] = (y[o + j] as number) * ((dy[o + j] as number) - dot);
+      }
+      return dz;
+    default:
+      dz.set(dy);
+      return dz;
   }
 }
-

@@ -82,6 +82,8 @@ export function makeMiniStubClass(tf: Tf): MiniStubClass {
     readonly coreWidth: number;
     readonly template: Template;
     readonly activationLayer: Layer;
+    /** The core applies the final activation itself (fused into its last projection). */
+    readonly fused: boolean;
     core: Core | null;
 
     constructor(args: MiniStubArgs) {
@@ -94,6 +96,7 @@ export function makeMiniStubClass(tf: Tf): MiniStubClass {
       this.supportsMasking = spec.mask.supports;
       const budget = spec.originalParams === undefined ? Infinity : 0.01 * spec.originalParams;
       this.coreWidth = template.params(spec, 2) <= budget ? 2 : 1;
+      this.fused = template.fusesActivation === true && hasFastActivation(spec.activation);
       try {
         this.activationLayer = tf.layers.activation({ activation: spec.activation as 'linear', name: `${this.name}_activation` });
       } catch (e) {
@@ -111,6 +114,7 @@ export function makeMiniStubClass(tf: Tf): MiniStubClass {
           k: this.coreWidth,
           seed: (salt) => deriveSeed(spec.seed, salt),
           prefix: this.name,
+          activation: this.fused ? spec.activation : 'linear',
         });
       }
       this.built = true;
@@ -157,7 +161,11 @@ export function makeMiniStubClass(tf: Tf): MiniStubClass {
           if (t.rank !== want.length || want.some((d, a) => d !== null && d !== t.shape[a])) {
             throw stubError(this.spec, `internal error: output ${i} has shape ${formatShape(t.shape)}, expected ${formatShape(want)}`);
           }
-          const y = hasFastActivation(this.spec.activation) ? fastActivation(tf, t, this.spec.activation) : (this.activationLayer.apply(t) as Tensor);
+          const y = this.fused
+            ? t
+            : hasFastActivation(this.spec.activation)
+              ? fastActivation(tf, t, this.spec.activation)
+              : (this.activationLayer.apply(t) as Tensor);
           const dtype = this.spec.outputDtypes[i] ?? 'float32';
           return dtype === 'float32' ? y : tf.cast(y, dtype as 'int32');
         });

@@ -1,7 +1,7 @@
 // Part of scaffold-mini's stub runtime: a tiny seeded PRNG and the FIXED random projections
 // (constants, never weights) that let a stub reach wide tensors with a handful of parameters.
 import type * as tfjs from '@tensorflow/tfjs';
-import { fastProject } from './fast-ops.js';
+import { fastProject, meanProject } from './fast-ops.js';
 
 /** The tfjs module the stubs work with (injected, never imported at run time). */
 export type Tf = typeof import('@tensorflow/tfjs');
@@ -51,9 +51,9 @@ export function fixedProjection(tf: Tf, rows: number, cols: number, seed: number
   return tf.keep(tf.tensor2d(data, [rows, cols]));
 }
 
-/** Multiplies the last axis of `x` by `matrix` ([last, cols]); other axes are kept. */
-export function projectLastAxis(tf: Tf, x: tfjs.Tensor, matrix: tfjs.Tensor2D): tfjs.Tensor {
-  return fastProject(tf, asFloat(tf, x), matrix);
+/** Multiplies the last axis of `x` by `matrix` ([last, cols]), then applies `activation` (a fast one); other axes are kept. */
+export function projectLastAxis(tf: Tf, x: tfjs.Tensor, matrix: tfjs.Tensor2D, activation = 'linear'): tfjs.Tensor {
+  return fastProject(tf, asFloat(tf, x), matrix, activation);
 }
 
 /** `x` as float32 (stubs compute in float whatever the input dtype is). */
@@ -62,17 +62,14 @@ export function asFloat(tf: Tf, x: tfjs.Tensor): tfjs.Tensor {
 }
 
 /**
- * One `[batch, k]` summary of a tensor of any rank: the last axis projected to `k` with `matrix`
- * ([last, k]), then the mean over every non-batch axis but the last. Projecting first is the same
- * linear map and far cheaper: the mean then runs over k channels instead of all of them.
+ * One `[batch, k]` summary of a tensor of any rank: the mean over every non-batch axis but the
+ * last, then the last axis projected to `k` with `matrix` ([last, k]), in one pass over the values.
  */
 export function summarize(tf: Tf, x: tfjs.Tensor, matrix: tfjs.Tensor2D): tfjs.Tensor2D {
   let v = asFloat(tf, x);
   if (v.rank === 1) v = tf.reshape(v, [-1, 1]);
   if (v.rank === 2) return fastProject(tf, v, matrix) as tfjs.Tensor2D;
-  const batch = v.shape[0] ?? 1;
-  const projected = fastProject(tf, v, matrix);
-  return tf.mean(tf.reshape(projected, [batch, -1, matrix.shape[1]]), 1) as tfjs.Tensor2D;
+  return meanProject(tf, v, matrix);
 }
 
 /** Size of the last axis of a shape (1 for a rank-1 `[batch]` shape). */

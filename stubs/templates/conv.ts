@@ -5,6 +5,7 @@
 // An output without spatial axes ([batch, channels]) takes the spatial mean instead of the resize.
 import type * as tfjs from '@tensorflow/tfjs';
 import { ExtraInputs, asFloat, deriveSeed, fixedProjection, projectLastAxis } from '../projection.js';
+import { poolProject } from '../fast-ops.js';
 import { fixedDim, formatShape, perAxis, stridedSize, stubError } from '../shapes.js';
 import type { StubShape, StubSpec } from '../spec.js';
 import type { BuildContext, Core, Template } from './types.js';
@@ -35,6 +36,7 @@ function poolStrides(spec: StubSpec, input: StubShape, output: StubShape, spatia
 }
 
 export const convTemplate: Template = {
+  fusesActivation: true,
   validate(spec) {
     const { input, output } = requireOneOutput(spec);
     if (input.length !== 3 && input.length !== 4) {
@@ -99,9 +101,8 @@ export const convTemplate: Template = {
         if (!x) throw stubError(spec, 'got no input');
         const target = convTemplate.outputShapes(spec, inputs.map((t) => t.shape))[0] ?? [];
         const image = oneD ? tf.expandDims(asFloat(tf, x), 2) : asFloat(tf, x);
-        // Pooling and the channel projection commute; pooling first keeps the matMul small.
-        const pooled = pool[0] > 1 || pool[1] > 1 ? tf.avgPool(image as tfjs.Tensor4D, pool, pool, 'same') : image;
-        let h = projectLastAxis(tf, pooled, reduce) as tfjs.Tensor4D;
+        // Pooling and the channel projection commute: one fused pass over the pixels.
+        let h = (pool[0] > 1 || pool[1] > 1 ? poolProject(tf, image as tfjs.Tensor4D, pool, reduce) : projectLastAxis(tf, image, reduce)) as tfjs.Tensor4D;
         h = core.apply(h) as tfjs.Tensor4D;
         let out: tfjs.Tensor;
         if (target.length === 2) {
@@ -111,7 +112,7 @@ export const convTemplate: Template = {
           if (h.shape[1] !== size[0] || h.shape[2] !== size[1]) h = tf.image.resizeBilinear(h, size);
           out = oneD ? tf.squeeze(h, [2]) : h;
         }
-        return [projectLastAxis(tf, extras.addTo(out, extras.term(rest)), expand)];
+        return [projectLastAxis(tf, extras.addTo(out, extras.term(rest)), expand, ctx.activation)];
       },
     };
   },

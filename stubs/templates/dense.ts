@@ -7,6 +7,7 @@ import { extraWidths, requireOneOutput } from './common.js';
 import type { BuildContext, Core, Template } from './types.js';
 
 export const denseTemplate: Template = {
+  fusesActivation: true,
   validate(spec) {
     const { input, output } = requireOneOutput(spec);
     if (input.length < 2 || output.length !== input.length) {
@@ -57,7 +58,7 @@ export const denseTemplate: Template = {
         const lead = h.shape.slice(0, -1);
         const flat = core.apply(tf.reshape(h, [-1, k])) as tfjs.Tensor;
         const mixed = extras.addTo(tf.reshape(flat, [...lead, k]), extras.term(rest));
-        return [projectLastAxis(tf, mixed, expand)];
+        return [projectLastAxis(tf, mixed, expand, ctx.activation)];
       },
     };
   },

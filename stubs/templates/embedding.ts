@@ -19,6 +19,7 @@ export function embeddingRows(spec: StubSpec, k: number): number {
 }
 
 export const embeddingTemplate: Template = {
+  fusesActivation: true,
   validate(spec) {
     const { input, output } = requireOneOutput(spec);
     if (input.length < 1 || output.length !== input.length + 1) {
@@ -64,7 +65,7 @@ export const embeddingTemplate: Template = {
         const ids = tf.mod(x.dtype === 'int32' ? x : tf.cast(x, 'int32'), tf.scalar(rows, 'int32'));
         const flat = table.apply(tf.reshape(ids, [-1, 1])) as tfjs.Tensor;
         const h = tf.reshape(flat, [...x.shape, k]);
-        return [projectLastAxis(tf, extras.addTo(h, extras.term(rest)), expand)];
+        return [projectLastAxis(tf, extras.addTo(h, extras.term(rest)), expand, ctx.activation)];
       },
     };
   },

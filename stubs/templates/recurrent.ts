@@ -23,6 +23,7 @@ export function recurrentFacts(spec: StubSpec): RecurrentFacts {
 }
 
 export const recurrentTemplate: Template = {
+  fusesActivation: true,
   validate(spec) {
     const { input, output } = requireOneOutput(spec);
     const facts = recurrentFacts(spec);
@@ -88,7 +89,7 @@ export const recurrentTemplate: Template = {
         const h = projectLastAxis(tf, asFloat(tf, x), reduce);
         // The recurrence as plain loops with its own backward pass (fusedRnn is the tf-op reference).
         const y = jsRnn(tf, h, mask, weights.read(), facts);
-        return [projectLastAxis(tf, addExtras(y, extras.term(rest)), expand)];
+        return [projectLastAxis(tf, addExtras(y, extras.term(rest)), expand, ctx.activation)];
       },
     };
   },

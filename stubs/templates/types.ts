@@ -13,6 +13,11 @@ export interface BuildContext {
   seed(salt: number): number;
   /** Prefix for the names of inner layers (never auto-named: that would shift the user's names). */
   prefix: string;
+  /**
+   * The final activation the core applies itself, fused into its last projection ('linear' when
+   * the stub applies it afterwards). Set only for templates with `fusesActivation`.
+   */
+  activation: string;
 }
 
 /** The built computation of one stub. */
@@ -22,13 +27,15 @@ export interface Core {
   /** Fixed projections (not weights), disposed with the stub. */
   readonly constants: tfjs.Tensor[];
   /**
-   * The outputs before the final activation and the dtype cast, float32, in the exact output
-   * shapes for these inputs. `mask` is the received mask, given only when the original consumes it.
+   * The outputs before the final activation (unless `BuildContext.activation` made the core apply
+   * it) and the dtype cast, float32, in the exact output shapes for these inputs. `mask` is the received mask, given only when the original consumes it.
    */
   forward(inputs: tfjs.Tensor[], mask: tfjs.Tensor | null): tfjs.Tensor[];
 }
 
 export interface Template {
+  /** Its single output ends in a projection that can apply a fast final activation itself. */
+  readonly fusesActivation?: boolean;
   /** Throws an Error naming the component when the spec cannot work with this template. */
   validate(spec: StubSpec): void;
   /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { fastActivation, fastProject, hasFastActivation } from '../../stubs/fast-ops.js';
+import { fastActivation, fastProject, hasFastActivation, meanProject, poolProject } from '../../stubs/fast-ops.js';
 
 await tf.setBackend('cpu');
 
@@ -34,6 +34,60 @@ describe('fast ops agree with tf ops, values and gradients', () => {
       assert.ok(maxDiff(g1, g2) < 1e-4, `${activation} gradient`);
     });
   }
+
+  for (const activation of ['relu', 'relu6', 'sigmoid', 'tanh', 'softmax']) {
+    it(`fastProject with '${activation}' fused equals the projection then the activation`, () => {
+      const x = tf.randomNormal([2, 3, 5], 0, 2, 'float32', 11);
+      const m = tf.randomNormal([5, 4], 0, 1, 'float32', 12) as tf.Tensor2D;
+      const layer = tf.layers.activation({ activation: activation as 'relu' });
+      const reference = (t: tf.Tensor) => layer.apply(tf.reshape(tf.matMul(tf.reshape(t, [-1, 5]) as tf.Tensor2D, m), [2, 3, 4])) as tf.Tensor;
+      assert.ok(maxDiff(fastProject(tf, x, m, activation), reference(x)) < 1e-5);
+      const dy = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 13);
+      const g1 = tf.grad((t: tf.Tensor) => fastProject(tf, t, m, activation))(x, dy);
+      const g2 = tf.grad((t: tf.Tensor) => reference(t))(x, dy);
+      assert.ok(maxDiff(g1, g2) < 1e-4, `${activation} gradient`);
+    });
+  }
+
+  for (const [height, width, pool] of [
+    [12, 12, [4, 4]],
+    [20, 1, [3, 1]],
+    [7, 10, [2, 3]],
+  ] as const) {
+    it(`poolProject equals tf.avgPool 'same' then a projection (${height}x${width}, pool ${pool.join('x')})`, () => {
+      const x = tf.randomUniform([2, height, width, 3], 0, 1, 'float32', 21) as tf.Tensor4D;
+      const m = tf.randomNormal([3, 2], 0, 1, 'float32', 22) as tf.Tensor2D;
+      // tf.avgPool's values, built from sums so that the gradient is exact too (tfjs's avgPool
+      // gradient divides by the whole window even where 'same' padding cut it short).
+      const ones = tf.ones([pool[0], pool[1], 3, 1]) as tf.Tensor4D;
+      const sumPool = (t: tf.Tensor) => tf.depthwiseConv2d(t as tf.Tensor4D, ones, [pool[0], pool[1]], 'same');
+      const reference = (t: tf.Tensor) => {
+        const pooled = tf.div(sumPool(t), sumPool(tf.onesLike(t))) as tf.Tensor4D;
+        const [b, h, w] = pooled.shape;
+        return tf.reshape(tf.matMul(tf.reshape(pooled, [-1, 3]) as tf.Tensor2D, m), [b, h, w, 2]);
+      };
+      const fast = poolProject(tf, x, [pool[0], pool[1]], m);
+      const direct = tf.avgPool(x, [pool[0], pool[1]], [pool[0], pool[1]], 'same');
+      assert.ok(maxDiff(tf.div(sumPool(x), sumPool(tf.onesLike(x))), direct) < 1e-5);
+      assert.deepEqual(fast.shape, reference(x).shape);
+      assert.ok(maxDiff(fast, reference(x)) < 1e-5);
+      const dy = tf.randomNormal(fast.shape, 0, 1, 'float32', 23);
+      const g1 = tf.grad((t: tf.Tensor) => poolProject(tf, t as tf.Tensor4D, [pool[0], pool[1]], m))(x, dy);
+      const g2 = tf.grad((t: tf.Tensor) => reference(t))(x, dy);
+      assert.ok(maxDiff(g1, g2) < 1e-5);
+    });
+  }
+
+  it('meanProject equals the mean over the middle axes then a projection', () => {
+    const x = tf.randomNormal([3, 4, 5, 6], 0, 1, 'float32', 31);
+    const m = tf.randomNormal([6, 2], 0, 1, 'float32', 32) as tf.Tensor2D;
+    const reference = (t: tf.Tensor) => tf.matMul(tf.mean(t, [1, 2]) as tf.Tensor2D, m);
+    assert.ok(maxDiff(meanProject(tf, x, m), reference(x)) < 1e-5);
+    const dy = tf.randomNormal([3, 2], 0, 1, 'float32', 33);
+    const g1 = tf.grad((t: tf.Tensor) => meanProject(tf, t, m))(x, dy);
+    const g2 = tf.grad((t: tf.Tensor) => reference(t))(x, dy);
+    assert.ok(maxDiff(g1, g2) < 1e-5);
+  });
 
   it('leaves other activations to tfjs', () => {
     assert.equal(hasFastActivation('elu'), false);
