@@ -16,10 +16,18 @@ export function close(a: number, b: number): boolean {
 /** The largest difference between two values of the same shape, or Infinity when the shapes differ. */
 export function maxDifference(a: TensorValue, b: TensorValue): number {
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return Infinity;
+  // A layer a pass reused hands on the very array of the pass it was reused from.
+  if (a.values === b.values) return 0;
+  return worstDifference(a.values, b.values);
+}
+
+/** The loop of maxDifference, on its own so that it stays monomorphic and fast (equal values are the common case). */
+function worstDifference(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
   let worst = 0;
-  for (let i = 0; i < a.values.length; i++) {
-    const x = a.values[i] as number;
-    const y = b.values[i] as number;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] as number;
+    const y = ys[i] as number;
+    if (x === y) continue;
     if (!close(x, y)) worst = Math.max(worst, Number.isNaN(x - y) ? Infinity : Math.abs(x - y));
   }
   return worst;
@@ -28,7 +36,7 @@ export function maxDifference(a: TensorValue, b: TensorValue): number {
 /** Values of sample `i` of a batch (axis 0), as a value of batch 1. */
 export function sampleOf(value: TensorValue, i: number): TensorValue {
   const size = value.shape.slice(1).reduce((a, b) => a * b, 1);
-  return { shape: [1, ...value.shape.slice(1)], dtype: value.dtype, values: value.values.slice(i * size, (i + 1) * size) };
+  return { shape: [1, ...value.shape.slice(1)], dtype: value.dtype, values: value.values.subarray(i * size, (i + 1) * size) };
 }
 
 /**

@@ -12,7 +12,9 @@ export interface PassCache {
 /**
  * The checks run over the same fast-check seed, so they visit the same samples: the first check to
  * reach a sample pays for its base pass, the others reuse it. Bounded by the bytes it holds (oldest
- * out first), so a large twin cannot exhaust memory.
+ * out first), so a large twin cannot exhaust memory. The bound must hold a whole run's base passes:
+ * the checks visit the samples in the same order, so evicting the oldest would evict each pass just
+ * before the next check needs it.
  */
 export function createPassCache(runner: Runner, maxBytes = 256 * 1024 * 1024): PassCache {
   const cache = new Map<string, { pass: Pass; bytes: number }>();
@@ -24,8 +26,8 @@ export function createPassCache(runner: Runner, maxBytes = 256 * 1024 * 1024): P
       if (hit) return hit.pass;
       const pass = runner.run(inputs);
       let bytes = 0;
-      for (const v of pass.values.values()) bytes += v.values.byteLength;
-      for (const v of pass.outputs) bytes += v.values.byteLength;
+      for (const v of pass.values.values()) bytes += ownedBytes(v.values);
+      for (const v of pass.outputs) bytes += ownedBytes(v.values);
       cache.set(key, { pass, bytes });
       total += bytes;
       for (const [oldest, entry] of cache) {
@@ -36,4 +38,13 @@ export function createPassCache(runner: Runner, maxBytes = 256 * 1024 * 1024): P
       return pass;
     },
   };
+}
+
+/**
+ * The bytes a pass keeps alive through this array: its own buffer, or nothing for a view into
+ * another array (fake inputs are views of one shared noise pool; `predict` hands layers views of
+ * its inputs).
+ */
+function ownedBytes(values: ArrayBufferView): number {
+  return values.byteOffset === 0 && values.byteLength === values.buffer.byteLength ? values.byteLength : 0;
 }

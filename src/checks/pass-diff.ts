@@ -26,6 +26,7 @@ export function firstDifference(
 /** Bitwise difference: any change at all counts (NaN equals NaN). */
 export function exactDifference(x: TensorValue, y: TensorValue): number {
   if (x.shape.length !== y.shape.length || x.shape.some((d, i) => d !== y.shape[i])) return Infinity;
+  if (x.values === y.values) return 0;
   let worst = 0;
   for (let i = 0; i < x.values.length; i++) {
     const p = x.values[i] as number;

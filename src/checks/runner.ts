@@ -108,8 +108,14 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     }
   }
 
+  // Stubs that never read the mask they receive: their outputs depend on their inputs alone, so a
+  // pass can reuse them whatever (stale) mask the executor hands them this time.
+  const maskBlind = new Set<Layer>();
+  for (const { spec, layer } of twin.stubs.values()) if (!spec.mask.consumes) maskBlind.add(layer);
+
   let session: Session | null = null;
   for (const [layer, name] of originalName) {
+    const blind = maskBlind.has(layer);
     const call = layer.call.bind(layer);
     layer.call = (inputs: Tensor | Tensor[], kwargs: Kwargs) => {
       const s = session;
@@ -131,7 +137,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
       let out: Tensor | Tensor[];
       const identity = s.record ? { inputs: (newInputs ?? list0).map((t) => t.dataSync()), mask: mask ? mask.dataSync() : null } : null;
       const before = s.reuse?.calls.get(name)?.[index];
-      if (identity && before && sameValues(before.mask, identity.mask) && before.inputs.length === identity.inputs.length && before.inputs.every((a, i) => sameData(a, identity.inputs[i]))) {
+      if (identity && before && (blind || sameValues(before.mask, identity.mask)) && before.inputs.length === identity.inputs.length && before.inputs.every((a, i) => sameData(a, identity.inputs[i]))) {
         const again = before.outputs.map((v) => tf.tensor(v.values, v.shape, v.dtype as 'float32'));
         out = again.length === 1 ? (again[0] as Tensor) : again;
       } else {
@@ -255,11 +261,13 @@ function sameValues(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Same data: the same array, or equal values (`predict` slices its inputs into new arrays on every
- * call, so a model input is never the same array twice; comparing is far cheaper than recomputing).
+ * Same data: the same array, a view of the same memory, or equal values (`predict` hands layers new
+ * views of its inputs on every call; comparing is far cheaper than recomputing). Tensors' arrays are
+ * never written after they are made (see copy), so the same memory means the same values.
  */
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b) && a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength) return true;
   const x = a as ArrayLike<number>;
   const y = b as ArrayLike<number>;
   if (!x || !y || x.length !== y.length) return false;

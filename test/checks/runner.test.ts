@@ -48,4 +48,21 @@ describe('runner', async () => {
     assert.equal(reused.values.get(backbone)?.values, base.values.get(backbone)?.values);
     assert.notEqual(full.values.get(backbone)?.values, base.values.get(backbone)?.values);
   });
+
+  it('reuses a stub that ignores masks although the stale mask it receives changed', () => {
+    const inputs = makeInputs(tf, space.plans, sample);
+    const base = runner.run(inputs);
+    const repadded = makeInputs(tf, space.plans, { ...sample, real: [3, 20, 12] }); // other padding, other mask
+    const mixed = [inputs[0]!, repadded[1]!];
+    const reused = runner.run(mixed, {}, base);
+    const full = runner.run(mixed);
+    // tfjs hands the track's mask to the image branch too (the stale-mask leak): it differs now.
+    assert.ok(base.received.get('backbone') && reused.received.get('backbone'));
+    assert.notDeepEqual(Array.from(base.received.get('backbone')!.values), Array.from(reused.received.get('backbone')!.values));
+    const backbone = [...runner.producer.entries()].find(([, n]) => n === 'backbone')?.[0] ?? -1;
+    assert.equal(reused.values.get(backbone)?.values, base.values.get(backbone)?.values, 'the backbone stub was not run again');
+    for (const id of runner.order) {
+      assert.deepEqual(Array.from(reused.values.get(id)!.values), Array.from(full.values.get(id)!.values), `tensor ${id} (${runner.producer.get(id)})`);
+    }
+  });
 });
