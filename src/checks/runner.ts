@@ -52,9 +52,11 @@ export interface Runner {
    * Runs `predict` on the twin (the executor the user's model runs with: masks and all). With
    * `reuse`, a layer whose inputs and mask are the very arrays it got in that pass is not run
    * again: its outputs are taken from there (a pass that changes one input re-runs only what
-   * depends on it). Only for deterministic twins (see the determinism check).
+   * depends on it). Only for deterministic twins (see the determinism check). With `stubsOnly`,
+   * only stubs are reused: they are pure functions of their inputs by construction, so a pass that
+   * tests the user's layers for randomness can still skip them.
    */
-  run(inputs: Tensor[], hooks?: PassHooks, reuse?: Pass): Pass;
+  run(inputs: Tensor[], hooks?: PassHooks, reuse?: Pass, stubsOnly?: boolean): Pass;
   /** Runs `work` (e.g. an eager `model.apply` inside a gradient) with these hooks on every layer call. */
   trace<T>(hooks: PassHooks, work: () => T): T;
   /** Original tensor ids in topological order, model inputs first. */
@@ -68,6 +70,7 @@ export interface Runner {
 interface Session {
   hooks: PassHooks;
   reuse: Pass | undefined;
+  stubsOnly: boolean;
   recorded: Map<string, RecordedCall[]>;
   /** Copy tensors and masks out (a pass); off while tracing. */
   record: boolean;
@@ -111,11 +114,16 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
   // Stubs that never read the mask they receive: their outputs depend on their inputs alone, so a
   // pass can reuse them whatever (stale) mask the executor hands them this time.
   const maskBlind = new Set<Layer>();
-  for (const { spec, layer } of twin.stubs.values()) if (!spec.mask.consumes) maskBlind.add(layer);
+  const stubs = new Set<Layer>();
+  for (const { spec, layer } of twin.stubs.values()) {
+    stubs.add(layer);
+    if (!spec.mask.consumes) maskBlind.add(layer);
+  }
 
   let session: Session | null = null;
   for (const [layer, name] of originalName) {
     const blind = maskBlind.has(layer);
+    const stub = stubs.has(layer);
     const call = layer.call.bind(layer);
     layer.call = (inputs: Tensor | Tensor[], kwargs: Kwargs) => {
       const s = session;
@@ -136,7 +144,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
       s.calls.set(layer, index + 1);
       let out: Tensor | Tensor[];
       const identity = s.record ? { inputs: (newInputs ?? list0).map((t) => t.dataSync()), mask: mask ? mask.dataSync() : null } : null;
-      const before = s.reuse?.calls.get(name)?.[index];
+      const before = s.stubsOnly && !stub ? undefined : s.reuse?.calls.get(name)?.[index];
       if (identity && before && (blind || sameValues(before.mask, identity.mask)) && before.inputs.length === identity.inputs.length && before.inputs.every((a, i) => sameData(a, identity.inputs[i]))) {
         const again = before.outputs.map((v) => tf.tensor(v.values, v.shape, v.dtype as 'float32'));
         out = again.length === 1 ? (again[0] as Tensor) : again;
@@ -184,16 +192,16 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     },
     trace(hooks, work) {
       const previous = session;
-      session = newSession(hooks, undefined, false);
+      session = newSession(hooks, undefined, false, false);
       try {
         return work();
       } finally {
         session = previous;
       }
     },
-    run(inputs, hooks = {}, reuse = undefined) {
+    run(inputs, hooks = {}, reuse = undefined, stubsOnly = false) {
       passes++;
-      const s = newSession(hooks, reuse, true);
+      const s = newSession(hooks, reuse, true, stubsOnly);
       twin.model.inputs.forEach((_, i) => {
         const t = inputs[i];
         if (t) s.outputs.set(order[i] ?? -1, copy(t));
@@ -223,10 +231,11 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
   };
 }
 
-function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean): Session {
+function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean, stubsOnly: boolean): Session {
   return {
     hooks,
     reuse,
+    stubsOnly,
     record,
     recorded: new Map(),
     calls: new Map(),

@@ -65,4 +65,15 @@ describe('runner', async () => {
       assert.deepEqual(Array.from(reused.values.get(id)!.values), Array.from(full.values.get(id)!.values), `tensor ${id} (${runner.producer.get(id)})`);
     }
   });
+
+  it('with stubsOnly, runs every user layer again and takes only stubs from the base pass', () => {
+    const inputs = makeInputs(tf, space.plans, sample);
+    const base = runner.run(inputs);
+    const again = runner.run(inputs, {}, base, true);
+    const idOf = (layer: string) => [...runner.producer.entries()].find(([, n]) => n === layer)?.[0] ?? -1;
+    assert.equal(again.values.get(idOf('backbone'))?.values, base.values.get(idOf('backbone'))?.values, 'stub reused');
+    assert.notEqual(again.values.get(idOf('crop'))?.values, base.values.get(idOf('crop'))?.values, 'the user layer ran again');
+    assert.deepEqual(Array.from(again.values.get(idOf('crop'))!.values), Array.from(base.values.get(idOf('crop'))!.values));
+  });
 });
+
