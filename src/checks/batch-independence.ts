@@ -31,7 +31,9 @@ export const batchIndependence: Check = {
           for (const i of [sample.dataSeed % sample.batch]) {
             const alone = inputs.map((t) => tf.slice(t, i, 1) as Tensor);
             try {
-              const single = runner.run(alone);
+              // Stubs handle each sample on their own by construction: they give row i of the batch
+              // pass; every user layer runs again on the sample alone.
+              const single = runner.run(alone, {}, together, { row: i });
               if (single.error) continue;
               const changed = firstDifference(ctx, together, single, maxDifference, (v) => sampleOf(v, i));
               if (!changed) {

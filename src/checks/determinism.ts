@@ -16,7 +16,7 @@ export const determinism: Check = {
         const first = ctx.passes.get(sample, inputs);
         // Every layer of the user's runs again; stubs whose inputs came out the same are taken from
         // the first pass (they are pure functions of their inputs).
-        const second = ctx.runner.run(inputs, {}, first, true);
+        const second = ctx.runner.run(inputs, {}, first, { stubsOnly: true });
         if (first.error || second.error) return null;
         const changed = firstDifference(ctx, first, second, exactDifference);
         if (!changed) return null;

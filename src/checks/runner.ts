@@ -47,16 +47,28 @@ export interface PassHooks {
   inputs?(layer: string, inputs: Tensor[]): Tensor[] | undefined;
 }
 
+/**
+ * Narrower reuse, for passes that test the user's layers themselves. Stubs are pure functions of
+ * their inputs and handle each sample on its own, by construction (see the stub runtime tests).
+ */
+export interface ReuseOptions {
+  /** Reuse stubs only: every user layer runs again (a pass that tests them for randomness). */
+  stubsOnly?: boolean;
+  /**
+   * The inputs are rows `row, row + 1, ...` of the reused pass's batch: a stub whose inputs are
+   * those rows of its inputs there gives those rows of its outputs there (implies `stubsOnly`).
+   */
+  row?: number;
+}
+
 export interface Runner {
   /**
    * Runs `predict` on the twin (the executor the user's model runs with: masks and all). With
    * `reuse`, a layer whose inputs and mask are the very arrays it got in that pass is not run
    * again: its outputs are taken from there (a pass that changes one input re-runs only what
-   * depends on it). Only for deterministic twins (see the determinism check). With `stubsOnly`,
-   * only stubs are reused: they are pure functions of their inputs by construction, so a pass that
-   * tests the user's layers for randomness can still skip them.
+   * depends on it). Only for deterministic twins (see the determinism check).
    */
-  run(inputs: Tensor[], hooks?: PassHooks, reuse?: Pass, stubsOnly?: boolean): Pass;
+  run(inputs: Tensor[], hooks?: PassHooks, reuse?: Pass, options?: ReuseOptions): Pass;
   /** Runs `work` (e.g. an eager `model.apply` inside a gradient) with these hooks on every layer call. */
   trace<T>(hooks: PassHooks, work: () => T): T;
   /** Original tensor ids in topological order, model inputs first. */
@@ -70,7 +82,7 @@ export interface Runner {
 interface Session {
   hooks: PassHooks;
   reuse: Pass | undefined;
-  stubsOnly: boolean;
+  options: ReuseOptions;
   recorded: Map<string, RecordedCall[]>;
   /** Copy tensors and masks out (a pass); off while tracing. */
   record: boolean;
@@ -144,9 +156,12 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
       s.calls.set(layer, index + 1);
       let out: Tensor | Tensor[];
       const identity = s.record ? { inputs: (newInputs ?? list0).map((t) => t.dataSync()), mask: mask ? mask.dataSync() : null } : null;
-      const before = s.stubsOnly && !stub ? undefined : s.reuse?.calls.get(name)?.[index];
-      if (identity && before && (blind || sameValues(before.mask, identity.mask)) && before.inputs.length === identity.inputs.length && before.inputs.every((a, i) => sameData(a, identity.inputs[i]))) {
-        const again = before.outputs.map((v) => tf.tensor(v.values, v.shape, v.dtype as 'float32'));
+      const narrow = s.options.stubsOnly === true || s.options.row !== undefined;
+      const before = narrow && !stub ? undefined : s.reuse?.calls.get(name)?.[index];
+      const batch = list0[0]?.shape[0] ?? 1;
+      const reused = identity && before ? reusable(before, identity, blind, s.options.row, batch) : null;
+      if (reused) {
+        const again = reused.map((v) => tf.tensor(v.values, v.shape, v.dtype as 'float32'));
         out = again.length === 1 ? (again[0] as Tensor) : again;
       } else {
         out = call(callInputs, args);
@@ -192,16 +207,16 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     },
     trace(hooks, work) {
       const previous = session;
-      session = newSession(hooks, undefined, false, false);
+      session = newSession(hooks, undefined, false, {});
       try {
         return work();
       } finally {
         session = previous;
       }
     },
-    run(inputs, hooks = {}, reuse = undefined, stubsOnly = false) {
+    run(inputs, hooks = {}, reuse = undefined, options = {}) {
       passes++;
-      const s = newSession(hooks, reuse, true, stubsOnly);
+      const s = newSession(hooks, reuse, true, options);
       twin.model.inputs.forEach((_, i) => {
         const t = inputs[i];
         if (t) s.outputs.set(order[i] ?? -1, copy(t));
@@ -231,11 +246,11 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
   };
 }
 
-function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean, stubsOnly: boolean): Session {
+function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean, options: ReuseOptions): Session {
   return {
     hooks,
     reuse,
-    stubsOnly,
+    options,
     record,
     recorded: new Map(),
     calls: new Map(),
@@ -256,6 +271,33 @@ function copy(t: Tensor): TensorValue {
   const data = t.dataSync();
   const values = data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array ? data : Uint8Array.from(data as ArrayLike<number>);
   return { shape: [...t.shape], dtype: t.dtype, values };
+}
+
+/**
+ * The outputs a layer call can take from the call `before` (of a reused pass), or null: its inputs
+ * (and its mask, unless the layer is blind to masks) are the same data, or with `row` the same as
+ * rows `row .. row + batch` there (then the outputs are those rows).
+ */
+function reusable(before: RecordedCall, now: { inputs: unknown[]; mask: unknown }, blind: boolean, row: number | undefined, batch: number): TensorValue[] | null {
+  if (before.inputs.length !== now.inputs.length) return null;
+  if (row === undefined) {
+    if (!blind && !sameValues(before.mask, now.mask)) return null;
+    return before.inputs.every((a, i) => sameData(a, now.inputs[i])) ? before.outputs : null;
+  }
+  const rows = (all: unknown, perBatch: number): unknown => {
+    if (!ArrayBuffer.isView(all)) return null;
+    const size = perBatch / batch;
+    return (all as Float32Array).subarray(row * size, (row + batch) * size);
+  };
+  if (!blind && !sameValues(before.mask === null ? null : rows(before.mask, (now.mask as ArrayLike<number> | null)?.length ?? 0), now.mask)) return null;
+  if (!before.inputs.every((a, i) => sameData(rows(a, (now.inputs[i] as ArrayLike<number>).length), now.inputs[i]))) return null;
+  const out: TensorValue[] = [];
+  for (const v of before.outputs) {
+    if ((v.shape[0] ?? 0) < row + batch) return null;
+    const size = v.shape.slice(1).reduce((x, y) => x * y, 1);
+    out.push({ shape: [batch, ...v.shape.slice(1)], dtype: v.dtype, values: v.values.subarray(row * size, (row + batch) * size) });
+  }
+  return out;
 }
 
 /** Masks are remade every pass (new arrays): compare them by value (they are small). */

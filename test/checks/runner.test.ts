@@ -69,11 +69,29 @@ describe('runner', async () => {
   it('with stubsOnly, runs every user layer again and takes only stubs from the base pass', () => {
     const inputs = makeInputs(tf, space.plans, sample);
     const base = runner.run(inputs);
-    const again = runner.run(inputs, {}, base, true);
+    const again = runner.run(inputs, {}, base, { stubsOnly: true });
     const idOf = (layer: string) => [...runner.producer.entries()].find(([, n]) => n === layer)?.[0] ?? -1;
     assert.equal(again.values.get(idOf('backbone'))?.values, base.values.get(idOf('backbone'))?.values, 'stub reused');
     assert.notEqual(again.values.get(idOf('crop'))?.values, base.values.get(idOf('crop'))?.values, 'the user layer ran again');
     assert.deepEqual(Array.from(again.values.get(idOf('crop'))!.values), Array.from(base.values.get(idOf('crop'))!.values));
+  });
+
+  it("with row, takes a stub's rows of the batch pass for one sample alone, and runs user layers again", () => {
+    const inputs = makeInputs(tf, space.plans, sample);
+    const base = runner.run(inputs);
+    const alone = inputs.map((t) => tf.slice(t, 1, 1));
+    const reused = runner.run(alone, {}, base, { row: 1 });
+    const full = runner.run(alone);
+    const idOf = (layer: string) => [...runner.producer.entries()].find(([, n]) => n === layer)?.[0] ?? -1;
+    const backbone = reused.values.get(idOf('backbone'))!;
+    assert.deepEqual(backbone.shape, [1, 14, 14, 256]);
+    assert.equal(backbone.values.buffer, base.values.get(idOf('backbone'))!.values.buffer, 'row 1 of the batch pass');
+    for (const id of runner.order) {
+      const a = reused.values.get(id)!;
+      const b = full.values.get(id)!;
+      assert.deepEqual(a.shape, b.shape);
+      for (let k = 0; k < a.values.length; k++) assert.ok(Math.abs(a.values[k]! - b.values[k]!) <= 1e-5, `tensor ${id} (${runner.producer.get(id)})`);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { defineStubs, type StubSpec } from '../../stubs/index.js';
 import { concreteInputs, maxAbsDiff, predictList, runtime, soloModel, spec, tf } from './helpers.js';
 
@@ -64,6 +65,30 @@ describe('stub runtime', () => {
       ya!.forEach((y, i) => assert.equal(maxAbsDiff(y, yb![i]!), 0, `${s.template} output ${i}`));
       assert.ok(ya!.some((y, i) => maxAbsDiff(y, yc![i]!) > 1e-6), `${s.template}: another seed differs`);
       a.stub.getWeights().forEach((w, i) => assert.equal(maxAbsDiff(w, b.stub.getWeights()[i]!), 0));
+    }
+  });
+
+  // The runner takes a stub's rows of a batch pass for a sample alone (batch-independence): this
+  // is what makes that exact.
+  it('handles each sample on its own: row i of a batch equals sample i alone, masks included', () => {
+    const conv1d = spec({ template: 'conv', inputShapes: [[null, 9, 3]], outputShapes: [[null, 3, 4]], activation: 'relu', conv: { strides: [3], padding: 'same' } });
+    for (const s of [...EXAMPLES, conv1d]) {
+      const stub = runtime.stub(s);
+      fc.assert(
+        fc.property(fc.integer({ min: 2, max: 4 }), fc.nat(), fc.integer({ min: 1, max: 1000 }), (batch, pick, seed) => {
+          const row = pick % batch;
+          const inputs = s.template === 'embedding' ? [tf.randomUniform([batch, 7], 0, 100, 'int32', seed)] : concreteInputs(s, batch, [], seed);
+          const steps = inputs[0]!.shape[1] ?? 1;
+          const mask = s.mask.consumes ? tf.tensor2d(Array.from({ length: batch * steps }, (_, k) => (k * 7 + seed) % 3 !== 0), [batch, steps], 'bool') : undefined;
+          const all = [stub.apply(inputs.length === 1 ? inputs[0]! : inputs, mask ? { mask } : {})].flat() as tf.Tensor[];
+          const alone = inputs.map((t) => tf.slice(t, row, 1));
+          const maskAlone = mask ? tf.slice(mask, row, 1) : undefined;
+          const one = [stub.apply(alone.length === 1 ? alone[0]! : alone, maskAlone ? { mask: maskAlone } : {})].flat() as tf.Tensor[];
+          all.forEach((t, j) => assert.ok(maxAbsDiff(tf.slice(t, row, 1), one[j]!) <= 1e-6, `${s.template} output ${j}, row ${row} of ${batch}`));
+          tf.dispose([...inputs, ...all, ...alone, ...one, ...(mask ? [mask] : []), ...(maskAlone ? [maskAlone] : [])]);
+        }),
+        { numRuns: 15, seed: 3 },
+      );
     }
   });
 
