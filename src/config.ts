@@ -27,6 +27,8 @@ export interface Options {
   force?: boolean;
   /** Seconds the module import and the factory may take. Default: 60. */
   timeout?: number;
+  /** A module exporting the user's preprocessing function, fingerprinted by the `environment` check. */
+  preprocess?: string;
 }
 
 export interface ResolvedOptions {
@@ -41,6 +43,7 @@ export interface ResolvedOptions {
   emit: boolean;
   force: boolean;
   timeoutMs: number;
+  preprocess: string | undefined;
 }
 
 export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', minParams: 10_000, timeout: 60 } as const;
@@ -80,5 +83,6 @@ export function resolveOptions(file: string, options: Options = {}): ResolvedOpt
     emit: options.emit ?? true,
     force: options.force ?? false,
     timeoutMs: positive('timeout', options.timeout, DEFAULTS.timeout) * 1000,
+    preprocess: options.preprocess === undefined ? undefined : resolve(options.preprocess),
   };
 }

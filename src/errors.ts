@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'E_WOULD_OVERWRITE',
   'E_BACKEND',
   'E_WRITE',
+  'E_PREPROCESS',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -21,6 +21,8 @@ export interface MiniStubArgs {
 
 /** A stub layer instance. */
 export interface MiniStubLayer extends Layer {
+  /** A recurrent stub's state after every step (see Core.steps), or null for other templates. */
+  steps(inputs: Tensor[], mask: Tensor | null): Tensor | null;
   /** The (normalised) spec it was made from. */
   readonly spec: StubSpec;
   /** Width of its learned core (2, or 1 when the parameter budget of 1% demands it). */
@@ -171,6 +173,12 @@ export function makeMiniStubClass(tf: Tf): MiniStubClass {
         });
         return outputs.length === 1 ? (outputs[0] as Tensor) : outputs;
       });
+    }
+
+    steps(inputs: Tensor[], mask: Tensor | null): Tensor | null {
+      if (!this.core?.steps) return null;
+      const core = this.core;
+      return tf.tidy(() => (core.steps as NonNullable<Core['steps']>)(inputs, mask));
     }
 
     override computeMask(inputs: Tensor | Tensor[], mask?: Tensor | Tensor[]): Tensor | Tensor[] {

@@ -30,9 +30,11 @@ export function deriveSeed(seed: number, salt: number): number {
 }
 
 /**
- * A fixed `[rows, cols]` matrix with entries +-1/sqrt(rows) (random signs from the seed), kept out
- * of any enclosing `tf.tidy`: projecting a vector with it keeps the per-entry scale about 1.
- * No column sums to zero, so shifting every input entry by the same amount still moves the result.
+ * A fixed `[rows, cols]` matrix with entries of random sign and magnitude in [0.5, 1.5)/sqrt(rows)
+ * (from the seed), kept out of any enclosing `tf.tidy`: projecting a vector with it keeps the
+ * per-entry scale about 1. The magnitudes vary so that no two columns are equal (with signs alone,
+ * two rows give only four column patterns: a stub's ten classes would tie in groups). No column
+ * sums to zero, so shifting every input entry by the same amount still moves the result.
  */
 export function fixedProjection(tf: Tf, rows: number, cols: number, seed: number): tfjs.Tensor2D {
   const next = prng(seed);
@@ -42,11 +44,12 @@ export function fixedProjection(tf: Tf, rows: number, cols: number, seed: number
     let sum = 0;
     for (let r = 0; r < rows; r++) {
       const sign = next() < 0.5 ? -1 : 1;
-      data[r * cols + c] = sign * scale;
-      sum += sign;
+      const value = sign * scale * (0.5 + next());
+      data[r * cols + c] = value;
+      sum += value;
     }
-    // A zero sum needs an even row count: flipping one sign makes it +-2.
-    if (sum === 0) data[(rows - 1) * cols + c] = -(data[(rows - 1) * cols + c] ?? 0);
+    // A (near) zero sum: flipping the last entry moves it away from zero.
+    if (Math.abs(sum) < 1e-3 * scale) data[(rows - 1) * cols + c] = -(data[(rows - 1) * cols + c] ?? 0);
   }
   return tf.keep(tf.tensor2d(data, [rows, cols]));
 }

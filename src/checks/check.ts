@@ -28,6 +28,31 @@ export interface CheckContext {
   earlier: ReadonlyMap<string, CheckOutcome>;
   /** The user's source line for a layer or component name (its `.apply` call), when known. */
   sourceOf(name: string): SourceLocation | undefined;
+  /** Where the factory called `model.compile`, when it did. */
+  compileSite: SourceLocation | undefined;
+  /** What the checks need of the run's options. */
+  options: {
+    /** The output folder (`<name>.mini/` by default); written only when `emit`. */
+    outDir: string;
+    emit: boolean;
+    force: boolean;
+    /** `--preprocess FILE`: a module exporting the user's preprocessing function. */
+    preprocess: string | undefined;
+    backend: string;
+    timeoutMs: number;
+  };
+}
+
+/** Activation statistics of one layer's output on fake data (kept for the HTML report). */
+export interface LayerActivity {
+  layer: string;
+  activation: string;
+  /** Share of units (last axis) that are zero on every sample and position. */
+  dead: number;
+  /** Share of values at the activation's limits (sigmoid, tanh, softmax). */
+  saturated: number;
+  /** Counts over `bins` equal bins from `min` to `max`. */
+  histogram: { min: number; max: number; counts: number[] };
 }
 
 export interface CheckOutcome {
@@ -35,6 +60,8 @@ export interface CheckOutcome {
   runs: number;
   findings: Finding[];
   reason?: string;
+  /** activation-health's per-layer statistics. */
+  activity?: LayerActivity[];
 }
 
 /** One check behind the common interface; ids are the contract's (section 5). */

@@ -9,6 +9,12 @@ import { batchIndependence } from './batch-independence.js';
 import { determinism } from './determinism.js';
 import { inputRelevance } from './input-relevance.js';
 import { shape } from './shape.js';
+import { outputActivation } from './output-activation.js';
+import { initialLoss } from './initial-loss.js';
+import { sequenceStates } from './sequence-states.js';
+import { activationHealth } from './activation-health.js';
+import { overfit } from './overfit.js';
+import { environment } from './environment.js';
 
 /** Every check the tool runs, in the order it runs them. */
 export const CHECKS = {
@@ -22,6 +28,12 @@ export const CHECKS = {
   'input-relevance': inputRelevance,
   causality,
   'gradient-flow': gradientFlow,
+  'output-activation': outputActivation,
+  'initial-loss': initialLoss,
+  'sequence-states': sequenceStates,
+  'activation-health': activationHealth,
+  overfit,
+  environment,
 } as const satisfies Record<string, Check>;
 export type CheckId = keyof typeof CHECKS;
 export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];

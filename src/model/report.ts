@@ -59,4 +59,6 @@ export interface Report {
   twin: { file: string | null; mode: 'rewritten' | 'generated' | null; params: number; realParams: number; notes: string[] };
   timings: { totalMs: number; loadMs: number; probeMs: number; twinMs: number; checksMs: number; emitMs: number };
   environment: { node: string; tfjs: string; backend: string };
+  /** Additive: activation-health's per-layer statistics and histograms (for the HTML report). */
+  activations?: { layer: string; activation: string; dead: number; saturated: number; histogram: { min: number; max: number; counts: number[] } }[];
 }

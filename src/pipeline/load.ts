@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { displayPath, ScaffoldError } from '../errors.js';
 import type { SourceLocation } from '../model/source.js';
 import { withFreeInitializers } from './free-init.js';
-import { recordApplySites, type ApplySites } from './apply-sites.js';
+import { recordApplySites, type ApplySites, type CompileSites } from './apply-sites.js';
 import type { Tf } from './tf-instance.js';
 import { frameLocation, userFrames } from './user-frames.js';
 
@@ -18,6 +18,7 @@ export interface LoadedComposite {
   exports: Record<string, unknown>;
   source: string;
   applySites: ApplySites;
+  compileSites: CompileSites;
 }
 
 export interface LoadOptions {
@@ -35,13 +36,13 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
     line === undefined ? { file, line: 1 } : { file, line, ...(column === undefined ? {} : { column }) };
 
   return withFreeInitializers(tf, () =>
-    recordApplySites(tf, async (applySites) => {
+    recordApplySites(tf, async (applySites, compileSites) => {
       const mod = await importModule(file, source, options.timeoutMs, where);
       const exportName = options.exportName ?? 'default';
       const value = pickExport(mod, exportName, file);
       const exportSite = where(exportLine(source, exportName));
       if (value instanceof tf.LayersModel) {
-        return { model: value, exportName, exportKind: 'instance' as const, exports: mod, source, applySites };
+        return { model: value, exportName, exportKind: 'instance' as const, exports: mod, source, applySites, compileSites };
       }
       if (typeof value !== 'function') {
         throw new ScaffoldError('E_EXPORT_KIND', `export '${exportName}' is ${describe(value)}, not a model factory`, {
@@ -72,12 +73,13 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
           location: exportSite,
         });
       }
-      return { model: result, exportName, exportKind, exports: mod, source, applySites };
+      return { model: result, exportName, exportKind, exports: mod, source, applySites, compileSites };
     }),
   );
 }
 
-async function readSource(file: string): Promise<string> {
+/** Reads a module the user named (composite or preprocessing), with the same messages for a missing file, a folder, or another file type. */
+export async function readSource(file: string): Promise<string> {
   const info = await stat(file).catch(() => null);
   if (!info) {
     throw new ScaffoldError('E_FILE_MISSING', `no such file: ${displayPath(file)}`, {
@@ -97,7 +99,8 @@ async function readSource(file: string): Promise<string> {
   return readFile(file, 'utf8');
 }
 
-async function importModule(
+/** Imports a user module through tsx (with a time limit); every failure is a ScaffoldError with file and line. */
+export async function importModule(
   file: string,
   source: string,
   timeoutMs: number,

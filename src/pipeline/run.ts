@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { CheckContext, CheckOutcome } from '../checks/check.js';
+import type { CheckContext, CheckOutcome, LayerActivity } from '../checks/check.js';
 import { sampleSpace, type MiniSpec } from '../checks/fake-inputs.js';
 import { createObserver } from '../checks/observe.js';
 import { createRunner } from '../checks/runner.js';
@@ -16,6 +16,7 @@ import { probe as probeComposite, type ProbeResult } from './probe.js';
 import { loadTf, selectBackend } from './tf-instance.js';
 import { buildTwin, type Twin } from './twin.js';
 import { startEmit } from './emit.js';
+import { defaultOutDir } from './out-dir.js';
 
 /** Progress events, for reporters that show the run as it goes. */
 export type Progress =
@@ -64,14 +65,25 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
     passes,
     observer: createObserver(tf, runner, passes, space, tapsFor(probed)),
     sourceOf,
+    compileSite: loaded.compileSites.get(loaded.model),
+    options: {
+      outDir: opts.out ?? defaultOutDir(opts.file),
+      emit: opts.emit,
+      force: opts.force,
+      preprocess: opts.preprocess,
+      backend,
+      timeoutMs: opts.timeoutMs,
+    },
   };
   const checksStarted = performance.now();
   const checks: CheckResult[] = [];
   const findings: Finding[] = [];
+  let activity: LayerActivity[] | undefined;
   for (const id of opts.checks) {
     const t0 = performance.now();
     const outcome = await CHECKS[id].run(ctx);
     earlier.set(id, outcome);
+    activity = outcome.activity ?? activity;
     const ms = Math.round(performance.now() - t0);
     checks.push({ id, status: outcome.status, runs: outcome.runs, ms, ...(outcome.reason ? { reason: outcome.reason } : {}) });
     findings.push(...outcome.findings);
@@ -80,6 +92,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const checksMs = Math.round(performance.now() - checksStarted);
 
   const report = assemble(opts, probed, twin, checks, findings, tf.version.tfjs ?? 'unknown', backend);
+  if (activity) report.activations = activity;
   const emitted = emitting ? await emitting : null;
   if (emitted) {
     clock.ms.emit = emitted.ms;

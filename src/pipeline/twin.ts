@@ -99,8 +99,11 @@ function mapValue(value: unknown, tensors: Map<number, SymbolicTensor>): unknown
 /**
  * Every weight of the reused layers gets seeded values, so that a run is the same for the same
  * seed (tfjs's initialisers draw from an unseeded generator) and no weight is left as the free
- * build's zeros: matrices (rank >= 2) Glorot-uniform noise, `gamma` and `moving_variance` ones,
- * `bias`, `beta` and `moving_mean` zeros; other vectors keep their (deterministic) initial value.
+ * build's zeros. Each weight is drawn again from the user's own initialiser, seeded (a bad
+ * initialisation is what initial-loss and activation-health look for); where that is not possible
+ * (Orthogonal, a QR in JavaScript, or an initialiser of the user's own): matrices (rank >= 2)
+ * Glorot-uniform noise, `gamma` and `moving_variance` ones, `bias`, `beta` and `moving_mean`
+ * zeros; other vectors keep their (deterministic) initial value.
  */
 function reinitialiseReused(tf: Tf, model: LayersModel, stubs: Set<Layer>, seed: number): void {
   let index = 0;
@@ -111,7 +114,9 @@ function reinitialiseReused(tf: Tf, model: LayersModel, stubs: Set<Layer>, seed:
       if (weight.dtype !== 'float32') continue;
       const shape = weight.shape as number[];
       const name = weight.originalName;
-      if (/(gamma|moving_variance)$/.test(name)) weight.write(tf.ones(shape));
+      const own = userInitialValue(tf, layer, name, shape, (seed + 7919 * index) % 0x7fffffff);
+      if (own) weight.write(own);
+      else if (/(gamma|moving_variance)$/.test(name)) weight.write(tf.ones(shape));
       else if (/(bias|beta|moving_mean)$/.test(name)) weight.write(tf.zeros(shape));
       else if (shape.length >= 2) {
         const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
@@ -120,5 +125,37 @@ function reinitialiseReused(tf: Tf, model: LayersModel, stubs: Set<Layer>, seed:
         weight.write(tf.randomUniform(shape, -limit, limit, 'float32', (seed + 7919 * index) % 0x7fffffff));
       }
     }
+  }
+}
+
+/** Weight name suffix -> the layer config key of its initialiser. */
+const INITIALIZER_KEYS: [RegExp, string][] = [
+  [/recurrent_kernel$/, 'recurrentInitializer'],
+  [/depthwise_kernel$/, 'depthwiseInitializer'],
+  [/pointwise_kernel$/, 'pointwiseInitializer'],
+  [/kernel$/, 'kernelInitializer'],
+  [/bias$/, 'biasInitializer'],
+  [/embeddings$/, 'embeddingsInitializer'],
+  [/gamma$/, 'gammaInitializer'],
+  [/beta$/, 'betaInitializer'],
+  [/moving_mean$/, 'movingMeanInitializer'],
+  [/moving_variance$/, 'movingVarianceInitializer'],
+];
+
+/** A fresh value of the weight from the initialiser the layer's config names, with this seed; null when there is none to use. */
+function userInitialValue(tf: Tf, layer: Layer, weightName: string, shape: number[], seed: number): import('@tensorflow/tfjs').Tensor | null {
+  const key = INITIALIZER_KEYS.find(([pattern]) => pattern.test(weightName))?.[1];
+  if (!key) return null;
+  const config = (layer.getConfig() as Record<string, unknown>)[key] as { className?: string; config?: Record<string, unknown> } | undefined;
+  const className = config?.className;
+  if (!className || className === 'Orthogonal') return null;
+  const factory = (tf.initializers as unknown as Record<string, ((c: object) => { apply(shape: number[], dtype?: string): unknown }) | undefined>)[
+    className.charAt(0).toLowerCase() + className.slice(1)
+  ];
+  if (typeof factory !== 'function') return null;
+  try {
+    return factory({ ...(config?.config ?? {}), seed }).apply(shape, 'float32') as import('@tensorflow/tfjs').Tensor;
+  } catch {
+    return null;
   }
 }

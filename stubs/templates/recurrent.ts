@@ -91,6 +91,11 @@ export const recurrentTemplate: Template = {
         const y = jsRnn(tf, h, mask, weights.read(), facts);
         return [projectLastAxis(tf, addExtras(y, extras.term(rest)), expand, ctx.activation)];
       },
+      steps(inputs: tfjs.Tensor[], mask: tfjs.Tensor | null) {
+        const [x] = inputs;
+        if (!x) throw stubError(spec, 'got no input');
+        return jsRnn(tf, projectLastAxis(tf, asFloat(tf, x), reduce), mask, weights.read(), { ...facts, returnSequences: true });
+      },
     };
   },
 };

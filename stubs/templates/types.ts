@@ -31,6 +31,12 @@ export interface Core {
    * it) and the dtype cast, float32, in the exact output shapes for these inputs. `mask` is the received mask, given only when the original consumes it.
    */
   forward(inputs: tfjs.Tensor[], mask: tfjs.Tensor | null): tfjs.Tensor[];
+  /**
+   * Recurrent cores only: the state after every step, [batch, steps, units * directions], run 0
+   * at position k after its k-th step, the backward run of a bidirectional core at position
+   * steps - 1 - k (as tfjs returns sequences).
+   */
+  steps?(inputs: tfjs.Tensor[], mask: tfjs.Tensor | null): tfjs.Tensor;
 }
 
 export interface Template {

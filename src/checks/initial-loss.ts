@@ -1,0 +1,118 @@
+import type { Tensor } from '@tensorflow/tfjs';
+import type { Finding } from '../model/report.js';
+import { finalActivation } from '../pipeline/activation.js';
+import { premiseFailed, type Check } from './check.js';
+import { makeInputs } from './fake-inputs.js';
+import { outputLosses, type OutputLoss } from './losses.js';
+import { firstSamples } from './samples.js';
+
+/** Samples the initial loss is averaged over. */
+const SAMPLES = 16;
+/**
+ * Far above chance: at least this many times the chance-level loss. For classification the chance
+ * level is exact; for regression it depends on the scale of targets the tool made up (N(0, 1)),
+ * so only an output about 3x off that scale (10x the loss) counts.
+ */
+const FACTOR = { classification: 2, regression: 10 };
+const BINS = 10;
+
+/**
+ * The loss at initialisation against the chance-level loss for that output and loss: what a model
+ * that knows nothing scores on the same fake targets. Cross-entropy over C classes: ln C (uniform
+ * prediction); binary cross-entropy: ln 2 (p = 0.5), whatever the class balance; squared error:
+ * the targets' variance (predicting their mean); absolute error: the mean distance to their median.
+ * At least twice that means saturated outputs (e.g. 6 for 10 classes, where chance is 2.30); for
+ * regression, ten times (see FACTOR).
+ */
+export const initialLoss: Check = {
+  id: 'initial-loss',
+  proves: 'the loss at initialisation is near the chance-level loss for that output and loss',
+  run(ctx) {
+    const premise = premiseFailed(ctx, 'output-activation');
+    if (premise) return premise;
+    const { tf } = ctx;
+    const outputs = ctx.probe.model.outputs;
+    const losses = outputLosses(ctx.probe.model, outputs.map((t) => finalActivation(t.sourceLayer)));
+    const samples = firstSamples(ctx, SAMPLES);
+    const sums = outputs.map(() => ({ loss: 0, chance: 0, count: 0, values: [] as number[] }));
+    for (const [s, sample] of samples.entries()) {
+      const inputs = makeInputs(tf, ctx.space.plans, sample);
+      const pass = ctx.passes.get(sample, inputs);
+      tf.dispose(inputs);
+      if (pass.error) continue;
+      pass.outputs.forEach((out, i) => {
+        const loss = losses[i] as OutputLoss;
+        const acc = sums[i];
+        if (!acc) return;
+        tf.tidy(() => {
+          const y = tf.tensor(out.values, out.shape, 'float32');
+          const target = loss.target(tf, out.shape, ctx.seed * 31 + s * 7 + i);
+          acc.loss += loss.compute(tf, target, y).dataSync()[0] ?? NaN;
+          acc.chance += chanceLoss(tf, loss.name, target);
+          acc.count++;
+        });
+        for (let k = 0; k < out.values.length; k += Math.max(1, Math.floor(out.values.length / 256))) acc.values.push(out.values[k] as number);
+      });
+    }
+    const findings: Finding[] = [];
+    outputs.forEach((t, i) => {
+      const acc = sums[i];
+      const loss = losses[i] as OutputLoss;
+      if (!acc || acc.count === 0) return;
+      const initial = acc.loss / acc.count;
+      const chance = acc.chance / acc.count;
+      const name = t.sourceLayer.name;
+      const ratio = initial / Math.max(chance, 1e-6);
+      const summary = { initial: round(initial), chance: round(chance), loss: loss.name, histogram: histogram(acc.values) };
+      const factor = /Crossentropy$/.test(loss.name) ? FACTOR.classification : FACTOR.regression;
+      if (!Number.isFinite(initial) || ratio >= factor) {
+        const source = ctx.sourceOf(name);
+        findings.push({
+          check: 'initial-loss',
+          severity: 'warning',
+          where: `output '${name}'`,
+          ...(source ? { source } : {}),
+          message: `the initial ${loss.name} of '${name}' is ${round(initial)}, ${Number.isFinite(ratio) ? `${round(ratio)}x` : 'far above'} the chance level ${round(chance)}: the outputs start saturated (a too large initialisation or input scale), so the first updates are huge or vanish; output values: ${describeHistogram(summary.histogram)}`,
+          counterexample: summary,
+        });
+      }
+    });
+    return { status: 'pass', runs: samples.length, findings };
+  },
+};
+
+/** The loss of a prediction that knows nothing, on these targets. */
+function chanceLoss(tf: typeof import('@tensorflow/tfjs'), name: string, target: Tensor): number {
+  return tf.tidy(() => {
+    const classes = target.shape[target.rank - 1] ?? 1;
+    if (name === 'categoricalCrossentropy') return Math.log(classes);
+    if (name === 'binaryCrossentropy') return Math.log(2);
+    if (name === 'meanAbsoluteError') {
+      const values = Array.from(target.dataSync()).sort((a, b) => a - b);
+      const median = values[Math.floor(values.length / 2)] ?? 0;
+      return values.reduce((s, v) => s + Math.abs(v - median), 0) / Math.max(1, values.length);
+    }
+    const { variance } = tf.moments(target);
+    return variance.dataSync()[0] ?? 1;
+  });
+}
+
+function histogram(values: number[]): { min: number; max: number; counts: number[] } {
+  const finite = values.filter(Number.isFinite);
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  const counts = new Array<number>(BINS).fill(0);
+  const width = (max - min) / BINS || 1;
+  for (const v of finite) counts[Math.min(BINS - 1, Math.floor((v - min) / width))]! += 1;
+  return { min: round(min), max: round(max), counts };
+}
+
+function describeHistogram(h: { min: number; max: number; counts: number[] }): string {
+  const total = h.counts.reduce((a, b) => a + b, 0) || 1;
+  const edges = h.counts.map((c, i) => `${Math.round((100 * c) / total)}%`);
+  return `from ${h.min} to ${h.max}, in ${BINS} equal bins ${edges.join(' ')}`;
+}
+
+function round(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(3)) : v;
+}

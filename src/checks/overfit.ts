@@ -1,0 +1,300 @@
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import { finalActivation } from '../pipeline/activation.js';
+import { premiseFailed, type Check, type CheckContext } from './check.js';
+import { makeInputs, type Sample } from './fake-inputs.js';
+import { outputLosses, type OutputLoss } from './losses.js';
+import { firstSamples } from './samples.js';
+
+/**
+ * Adam's learning rate: large, as fitting a sample or two wants (class targets need growing
+ * margins); divided by 3, from the best weights so far, whenever the loss blows up.
+ */
+const LEARNING_RATE = 0.1;
+/** Backing off: the loss is this many times its best, or has not improved for PATIENCE steps. */
+const BLOW_UP = 10;
+const PATIENCE = 10;
+/** Steps allowed for one sample, then for two. */
+const MAX_STEPS = { one: 100, two: 200 };
+/** "Near zero": the loss above its floor has come down to this share of where it started. */
+const NEAR_ZERO = 0.05;
+/** How far the teacher's weights are from the twin's: this many times each weight's typical size (at least 0.1). */
+const TEACHER_SPREAD = 1;
+/** Teachers tried until two samples get different targets. */
+const TEACHERS = 5;
+
+interface Phase {
+  samples: number;
+  steps: number;
+  reached: boolean;
+  /** The loss above its floor at every step (the curve a failure reports). */
+  curve: number[];
+}
+
+/**
+ * The twin learns one sample until its loss is near zero, then two samples with different
+ * targets. Targets come from a teacher: the twin itself with other weights, so they are reachable
+ * by construction (tiny stubs cannot fit arbitrary targets, but can fit what a twin like them
+ * outputs); class targets are made hard (see hard). Teachers are tried until the two
+ * samples get different targets: when none gives any, the outputs do not depend on the inputs.
+ * Adam starts at a large rate and backs off when the loss blows up.
+ */
+export const overfit: Check = {
+  id: 'overfit',
+  proves: 'the twin drives the loss near zero on one sample, then on two samples with different targets',
+  run(ctx) {
+    // An output that cannot take the targets' values (or is constant) is reported there already.
+    const premise = premiseFailed(ctx, 'output-activation');
+    if (premise) return premise;
+    const vars = ctx.twin.model.trainableWeights.map((w) => w.read() as Variable);
+    if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the twin has no trainable weights' };
+    const outputs = ctx.probe.model.outputs;
+    const losses = outputLosses(ctx.probe.model, outputs.map((t) => finalActivation(t.sourceLayer)));
+    const base = firstSamples(ctx, 1)[0] as Sample;
+    const saved = vars.map((v) => ctx.tf.clone(v));
+    try {
+      const one = phase(ctx, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase;
+      const two = one.reached ? phase(ctx, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two) : null;
+      if (two === 'no-difference') {
+        const where = outputs.length === 1 ? `output '${outputs[0]?.sourceLayer.name}'` : 'outputs';
+        return {
+          status: 'fail',
+          runs: one.steps,
+          findings: [{ check: 'overfit', severity: 'error', where, message: `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}` }],
+        };
+      }
+      const failed = !one.reached ? one : two && !two.reached ? two : null;
+      if (!failed) return { status: 'pass', runs: one.steps + (two?.steps ?? 0), findings: [] };
+      const causes = likelyCauses(ctx);
+      const where = outputs.length === 1 ? `output '${outputs[0]?.sourceLayer.name}'` : 'outputs';
+      const source = outputs.length === 1 ? ctx.sourceOf(outputs[0]?.sourceLayer.name ?? '') : undefined;
+      const first = failed.curve[0] ?? NaN;
+      const last = failed.curve[failed.curve.length - 1] ?? NaN;
+      return {
+        status: 'fail',
+        runs: one.steps + (two?.steps ?? 0),
+        findings: [
+          {
+            check: 'overfit',
+            severity: 'error',
+            where,
+            ...(source ? { source } : {}),
+            message:
+              `the twin cannot fit ${failed.samples === 1 ? 'a single sample' : 'two samples with different targets'}: in ${failed.steps} steps its loss went from ${fmt(first)} to ${fmt(last)} ` +
+              `(${fmt((100 * last) / first)}% left, near zero is ${100 * NEAR_ZERO}%). Likely causes: ${causes.join('; ')}`,
+            counterexample: { samples: failed.samples, steps: failed.steps, lossCurve: sampleCurve(failed.curve) },
+          },
+        ],
+      };
+    } catch (e) {
+      // A twin that cannot even run (shape reports why) has nothing to say about training.
+      return { status: 'skip', runs: 0, findings: [], reason: `the twin throws when it trains: ${(e as Error).message}` };
+    } finally {
+      vars.forEach((v, i) => v.assign(saved[i] as Tensor));
+      ctx.tf.dispose(saved);
+    }
+  },
+};
+
+function phase(ctx: CheckContext, vars: Variable[], start: Tensor[], losses: OutputLoss[], sample: Sample, maxSteps: number): Phase | 'no-difference' {
+  const { tf } = ctx;
+  const inputs = contrast(ctx, makeInputs(tf, ctx.space.plans, sample));
+  const targets = teacherTargets(ctx, vars, start, losses, inputs, sample);
+  vars.forEach((v, i) => v.assign(start[i] as Tensor));
+  if (!targets) {
+    tf.dispose(inputs);
+    return 'no-difference';
+  }
+  const floor = ctx.tf.tidy(() => total(ctx, losses, targets, targets).dataSync()[0] ?? 0);
+  const curve: number[] = [];
+  let reached = false;
+  let steps = 0;
+  let rate = LEARNING_RATE;
+  let optimizer = tf.train.adam(rate);
+  let best = Infinity;
+  let sinceBest = 0;
+  let bestWeights: Tensor[] = [];
+  try {
+    for (; steps < maxSteps; steps++) {
+      // The loss minimize returns is that of the weights before its update: keep those.
+      const before = vars.map((v) => tf.clone(v));
+      const value = optimizer.minimize(() => total(ctx, losses, targets, predict(ctx, inputs)), true, vars) as Scalar;
+      const loss = Math.max(0, (value.dataSync()[0] ?? NaN) - floor);
+      value.dispose();
+      curve.push(loss);
+      if (loss <= NEAR_ZERO * (curve[0] as number) || loss < 1e-6) {
+        tf.dispose(before);
+        reached = true;
+        steps++;
+        break;
+      }
+      if (loss < best) {
+        best = loss;
+        sinceBest = 0;
+        tf.dispose(bestWeights);
+        bestWeights = before;
+        continue;
+      }
+      tf.dispose(before);
+      sinceBest++;
+      // A jump may be the way out of a plateau (a quantised code flipping): back off only when the
+      // loss explodes or has not improved for a while.
+      if (!Number.isFinite(loss) || loss > BLOW_UP * best || sinceBest >= PATIENCE) {
+        sinceBest = 0;
+        // Blown up: back to the best weights, with a smaller step.
+        vars.forEach((v, i) => v.assign(bestWeights[i] as Tensor));
+        optimizer.dispose();
+        rate /= 3;
+        optimizer = tf.train.adam(rate);
+        curve.push(best);
+      }
+    }
+  } finally {
+    optimizer.dispose();
+    tf.dispose([...inputs, ...targets, ...bestWeights]);
+  }
+  return { samples: sample.batch, steps, reached, curve: reached ? curve : [...curve, best] };
+}
+
+/**
+ * Targets from a teacher (the twin's weights moved by seeded noise), made hard for classes; with
+ * two samples, teachers are tried until the samples' targets differ (null when none does).
+ */
+function teacherTargets(ctx: CheckContext, vars: Variable[], start: Tensor[], losses: OutputLoss[], inputs: Tensor[], sample: Sample): Tensor[] | null {
+  const { tf } = ctx;
+  for (let teacher = 0; teacher < TEACHERS; teacher++) {
+    vars.forEach((v, k) =>
+      tf.tidy(() => {
+        const w = start[k] as Tensor;
+        const scale = Math.max(0.1, Math.sqrt(tf.mean(tf.square(w)).dataSync()[0] ?? 0)) * TEACHER_SPREAD;
+        v.assign(tf.add(w, tf.randomNormal(w.shape, 0, scale, 'float32', (ctx.seed * 1009 + 97 * teacher + 13 * k) % 0x7fffffff)));
+      }),
+    );
+    const soft = tf.tidy(() => predict(ctx, inputs));
+    const differ = sample.batch < 2 || rowsDiffer(ctx, soft);
+    const targets = differ ? tf.tidy(() => soft.map((o, j) => hard(ctx, losses[j] as OutputLoss, o))) : null;
+    tf.dispose(soft);
+    if (targets) return targets;
+  }
+  return null;
+}
+
+/** Some output differs between sample 0 and sample 1 (by more than float noise). */
+function rowsDiffer(ctx: CheckContext, outputs: Tensor[]): boolean {
+  return outputs.some((t) =>
+    ctx.tf.tidy(() => (ctx.tf.max(ctx.tf.abs(ctx.tf.sub(ctx.tf.slice(t, 0, 1), ctx.tf.slice(t, 1, 1)))).dataSync()[0] ?? 0) > 1e-6),
+  );
+}
+
+/** Yes/no targets: the teacher's rounded outputs; the same for both samples, the second's most moved unit flips. */
+function hardLabels(ctx: CheckContext, t: Tensor): Tensor {
+  const batch = t.shape[0] ?? 1;
+  const p = Array.from(t.dataSync());
+  const labels: number[] = p.map((v) => (v >= 0.5 ? 1 : 0));
+  const size = p.length / batch;
+  if (batch >= 2 && labels.slice(0, size).join() === labels.slice(size, 2 * size).join()) {
+    let most = 0;
+    for (let i = 1; i < size; i++) if (Math.abs((p[size + i] ?? 0) - (p[i] ?? 0)) > Math.abs((p[size + most] ?? 0) - (p[most] ?? 0))) most = i;
+    labels[size + most] = labels[size + most] === 1 ? 0 : 1;
+  }
+  return ctx.tf.tensor(labels, t.shape, 'float32');
+}
+
+/**
+ * Two fake samples of the same noise look alike to a model (its pooled features are the same
+ * means); real samples with different labels do not. With two samples, the first takes its values
+ * from the lower half of each input's range and the second from the upper half (padding kept), so
+ * that telling them apart is a matter of training, not of amplifying noise.
+ */
+function contrast(ctx: CheckContext, inputs: Tensor[]): Tensor[] {
+  const { tf } = ctx;
+  const batch = inputs[0]?.shape[0] ?? 1;
+  if (batch < 2) return inputs;
+  const out = inputs.map((x, i) => {
+    const plan = ctx.space.plans[i];
+    if (!plan) return x.clone();
+    const { lo, hi } = plan.values;
+    const pad = plan.sequence?.pad;
+    const values = Float64Array.from(x.dataSync() as ArrayLike<number>);
+    const rowSize = values.length / batch;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k] as number;
+      if (v === pad) continue;
+      const upper = Math.floor(k / rowSize) % 2 === 1;
+      if (plan.values.kind === 'int') {
+        const half = Math.max(1, Math.floor((hi - lo) / 2));
+        let w = (upper ? lo + half : lo) + (Math.floor(v - lo) % half);
+        if (w === pad) w = w + 1 < hi ? w + 1 : w - 1;
+        values[k] = w;
+      } else {
+        values[k] = (upper ? (lo + hi) / 2 : lo) + (v - lo) / 2;
+      }
+    }
+    return x.dtype === 'int32' ? tf.tensor(Int32Array.from(values), x.shape, 'int32') : tf.tensor(Float32Array.from(values), x.shape, 'float32');
+  });
+  tf.dispose(inputs);
+  return out;
+}
+
+/**
+ * Class targets made hard: the teacher's class (one-hot), its rounded yes/no (see hardLabels). Their loss can go to
+ * zero, and they are reachable (the teacher's logits scaled up). When the teacher gives both
+ * samples the same class, the second gets the class whose probability grew the most from the first
+ * sample to the second (the class that direction of the logits reaches, so still reachable).
+ */
+function hard(ctx: CheckContext, loss: OutputLoss, t: Tensor): Tensor {
+  const { tf } = ctx;
+  if (loss.name === 'binaryCrossentropy') return hardLabels(ctx, t);
+  if (loss.name !== 'categoricalCrossentropy') return t.clone();
+  const classes = t.shape[t.rank - 1] ?? 1;
+  const batch = t.shape[0] ?? 1;
+  const rows = tf.reshape(t, [batch, -1, classes]);
+  const ids = tf.argMax(rows, -1).arraySync() as number[][];
+  if (batch >= 2 && classes >= 2 && ids[0]?.join() === ids[1]?.join()) {
+    const p = rows.arraySync() as number[][][];
+    ids[1] = (p[1] ?? []).map((step, s) => {
+      const taken = ids[0]?.[s] ?? 0;
+      let pick = taken === 0 ? 1 : 0;
+      const growth = (c: number): number => Math.log(Math.max(1e-12, step[c] ?? 0)) - Math.log(Math.max(1e-12, p[0]?.[s]?.[c] ?? 0));
+      for (let c = 0; c < classes; c++) if (c !== taken && growth(c) > growth(pick)) pick = c;
+      return pick;
+    });
+  }
+  return tf.reshape(tf.oneHot(tf.tensor2d(ids, [batch, ids[0]?.length ?? 1], 'int32'), classes).toFloat(), t.shape);
+}
+
+function predict(ctx: CheckContext, inputs: Tensor[]): Tensor[] {
+  const out = ctx.twin.model.apply(inputs, { training: true }) as Tensor | Tensor[];
+  return Array.isArray(out) ? out : [out];
+}
+
+function total(ctx: CheckContext, losses: OutputLoss[], targets: Tensor[], outputs: Tensor[]): Scalar {
+  return ctx.tf.addN(outputs.map((y, j) => (losses[j] as OutputLoss).compute(ctx.tf, targets[j] as Tensor, y))) as Scalar;
+}
+
+/** What earlier checks found that explains a twin that cannot learn. */
+function likelyCauses(ctx: CheckContext): string[] {
+  const causes: string[] = [];
+  const said = (id: string): string | undefined => ctx.earlier.get(id)?.findings.find((f) => f.severity === 'error')?.message;
+  const gradient = said('gradient-flow');
+  if (gradient) causes.push(`a blocked gradient (gradient-flow: ${gradient})`);
+  const activation = said('output-activation');
+  if (activation) causes.push(`an output that cannot take the targets' values (output-activation: ${activation})`);
+  const relevance = said('input-relevance');
+  if (relevance) causes.push(`an output that ignores its input (input-relevance: ${relevance})`);
+  if (causes.length === 0) causes.push('an output that ignores its input or a gradient that vanishes (check the layers between the inputs and the outputs)', 'a loss that does not fit the output activation');
+  return causes;
+}
+
+/** At most 20 points of the curve, first and last included. */
+function sampleCurve(curve: number[]): number[] {
+  if (curve.length <= 20) return curve.map(fmtNumber);
+  return Array.from({ length: 20 }, (_, i) => fmtNumber(curve[Math.round((i * (curve.length - 1)) / 19)] ?? NaN));
+}
+
+function fmtNumber(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(3)) : v;
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(3))) : String(v);
+}
