@@ -59,7 +59,9 @@ function mismatch(layer: layers.Layer, shape: (number | null)[], activation: str
   if (layer.getClassName() === 'Softmax' && rank >= 3) {
     const axes = (Array.isArray(softmaxAxis) ? softmaxAxis : [softmaxAxis ?? -1]).map((a) => (a < 0 ? a + rank : a));
     if (!axes.includes(rank - 1)) {
-      return { text: `'${name}' applies softmax over axis ${axes.join(', ')} of a [${shape.map((d) => d ?? 'null').join(', ')}] output: across time or space, not across the classes on the last axis` };
+      return {
+        text: `'${name}' applies softmax over axis ${axes.join(', ')} of a [${shape.map((d) => d ?? 'null').join(', ')}] output: across time or space, not across the classes on the last axis (tfjs's softmax layer defaults to axis 1; pass axis: -1)`,
+      };
     }
   }
   if (!loss.compiled) return null;
