@@ -32,8 +32,11 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
     for (const id of ['shape', 'dtype', 'finite', 'determinism', 'batch-independence', 'masking', 'mask-provenance', 'input-relevance', 'gradient-flow']) {
       assert.match(result.stdout, new RegExp(`pass {2}${id} +100 runs`), id);
     }
+    for (const id of ['output-activation', 'initial-loss', 'sequence-states', 'activation-health', 'overfit', 'environment']) {
+      assert.match(result.stdout, new RegExp(`pass {2}${id} +\\d+ runs`), id);
+    }
     assert.match(result.stdout, /skip {2}causality/);
-    assert.match(result.stdout, /no errors, 0 warning\(s\); 10 checks in /);
+    assert.match(result.stdout, /no errors, 0 warning\(s\); 16 checks in /);
   });
 
   it('writes a version 1 report with at least 4 components, each stub at most 1% of its component', () => {
