@@ -28,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('export', { type: 'string', describe: 'export that builds the model (default: the default export)' })
     .option('min-params', { type: 'number', describe: `built-in layers with at least N params are components (default ${DEFAULTS.minParams})` })
     .option('timeout', { type: 'number', describe: `seconds the import and the factory may take (default ${DEFAULTS.timeout})` })
+    .option('overfit-real', { type: 'string', describe: 'overfit with this one component real instead of stubbed (slow: it trains the real thing)' })
     .option('preprocess', { type: 'string', describe: 'module exporting your preprocessing function: its output on a fixed input is fingerprinted in <out>/fingerprint.json' })
     .option('emit', { type: 'boolean', default: true, describe: 'write the twin (--no-emit to skip)' })
     .option('force', { type: 'boolean', default: false, describe: 'overwrite files scaffold-mini did not generate' })
@@ -63,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args['min-params'] !== undefined) options.minParams = args['min-params'];
     if (args.timeout !== undefined) options.timeout = args.timeout;
     if (args.preprocess !== undefined) options.preprocess = args.preprocess;
+    if (args['overfit-real'] !== undefined) options.overfitReal = args['overfit-real'];
 
     const report = await scaffold(files[0] as string, options);
     if (args.json) await writeReport(resolve(args.json), report);

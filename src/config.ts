@@ -29,6 +29,8 @@ export interface Options {
   timeout?: number;
   /** A module exporting the user's preprocessing function, fingerprinted by the `environment` check. */
   preprocess?: string;
+  /** The component `overfit` keeps real (slow: it trains the real thing). */
+  overfitReal?: string;
 }
 
 export interface ResolvedOptions {
@@ -44,6 +46,7 @@ export interface ResolvedOptions {
   force: boolean;
   timeoutMs: number;
   preprocess: string | undefined;
+  overfitReal: string | undefined;
 }
 
 export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', minParams: 10_000, timeout: 60 } as const;
@@ -84,5 +87,6 @@ export function resolveOptions(file: string, options: Options = {}): ResolvedOpt
     force: options.force ?? false,
     timeoutMs: positive('timeout', options.timeout, DEFAULTS.timeout) * 1000,
     preprocess: options.preprocess === undefined ? undefined : resolve(options.preprocess),
+    overfitReal: options.overfitReal,
   };
 }

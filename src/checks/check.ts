@@ -40,6 +40,8 @@ export interface CheckContext {
     preprocess: string | undefined;
     backend: string;
     timeoutMs: number;
+    /** `--overfit-real NAME`: the component overfit keeps real. */
+    overfitReal: string | undefined;
   };
 }
 

@@ -1,4 +1,6 @@
-import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import { ScaffoldError } from '../errors.js';
+import { buildTwin } from '../pipeline/twin.js';
 import { finalActivation } from '../pipeline/activation.js';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
 import { makeInputs, type Sample } from './fake-inputs.js';
@@ -36,7 +38,8 @@ interface Phase {
  * by construction (tiny stubs cannot fit arbitrary targets, but can fit what a twin like them
  * outputs); class targets are made hard (see hard). Teachers are tried until the two
  * samples get different targets: when none gives any, the outputs do not depend on the inputs.
- * Adam starts at a large rate and backs off when the loss blows up.
+ * Adam starts at a large rate and backs off when the loss blows up. With `--overfit-real NAME` the
+ * twin keeps that one component real (to see whether the real thing can learn in this wiring).
  */
 export const overfit: Check = {
   id: 'overfit',
@@ -45,15 +48,17 @@ export const overfit: Check = {
     // An output that cannot take the targets' values (or is constant) is reported there already.
     const premise = premiseFailed(ctx, 'output-activation');
     if (premise) return premise;
-    const vars = ctx.twin.model.trainableWeights.map((w) => w.read() as Variable);
+    const model = ctx.options.overfitReal ? partlyRealTwin(ctx, ctx.options.overfitReal) : ctx.twin.model;
+    const trainer = { ...ctx, model };
+    const vars = model.trainableWeights.map((w) => w.read() as Variable);
     if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the twin has no trainable weights' };
     const outputs = ctx.probe.model.outputs;
     const losses = outputLosses(ctx.probe.model, outputs.map((t) => finalActivation(t.sourceLayer)));
     const base = firstSamples(ctx, 1)[0] as Sample;
     const saved = vars.map((v) => ctx.tf.clone(v));
     try {
-      const one = phase(ctx, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase;
-      const two = one.reached ? phase(ctx, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two) : null;
+      const one = phase(trainer, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase;
+      const two = one.reached ? phase(trainer, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two) : null;
       if (two === 'no-difference') {
         const where = outputs.length === 1 ? `output '${outputs[0]?.sourceLayer.name}'` : 'outputs';
         return {
@@ -263,8 +268,17 @@ function hard(ctx: CheckContext, loss: OutputLoss, t: Tensor): Tensor {
 }
 
 function predict(ctx: CheckContext, inputs: Tensor[]): Tensor[] {
-  const out = ctx.twin.model.apply(inputs, { training: true }) as Tensor | Tensor[];
+  const out = ctx.model.apply(inputs, { training: true }) as Tensor | Tensor[];
   return Array.isArray(out) ? out : [out];
+}
+
+/** The twin again, with one component kept real (`--overfit-real NAME`); its weights are drawn for real (seeded). */
+function partlyRealTwin(ctx: CheckContext, name: string): LayersModel {
+  const names = ctx.probe.components.map((c) => c.info.name);
+  if (!names.includes(name)) {
+    throw new ScaffoldError('E_ARGS', `--overfit-real: the composite has no component '${name}'`, { hint: `its components are: ${names.join(', ')}` });
+  }
+  return buildTwin(ctx.tf, ctx.probe, ctx.file, ctx.seed, { keepReal: name }).model;
 }
 
 function total(ctx: CheckContext, losses: OutputLoss[], targets: Tensor[], outputs: Tensor[]): Scalar {

@@ -73,6 +73,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
       preprocess: opts.preprocess,
       backend,
       timeoutMs: opts.timeoutMs,
+      overfitReal: opts.overfitReal,
     },
   };
   const checksStarted = performance.now();

@@ -22,12 +22,15 @@ export interface Twin {
 /**
  * Rebuilds the composite's graph with each component replaced by its stub and every other layer
  * (the user's own layers, masking, merges, ...) applied as in the original, in the same order.
+ * With `keepReal`, that one component is kept real (for `overfit`, when the user asks).
  */
-export function buildTwin(tf: Tf, probe: ProbeResult, file: string, seed: number): Twin {
+export function buildTwin(tf: Tf, probe: ProbeResult, file: string, seed: number, options: { keepReal?: string } = {}): Twin {
   const runtime = defineStubs(tf);
   const stubs = new Map<string, { spec: StubSpec; layer: Layer }>();
   const byHolder = new Map<Layer, Layer>();
   probe.components.forEach((component, index) => {
+    // `keepReal`: this component stays itself (its weights are drawn again below, as a reused layer's).
+    if (component.info.name === options.keepReal) return;
     const spec = toStubSpec(component.info, componentSeed(seed, index));
     let stub: Layer;
     try {

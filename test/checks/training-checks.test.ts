@@ -54,6 +54,16 @@ describe('overfit', () => {
   });
 });
 
+describe('overfit --overfit-real', () => {
+  it('trains with the named component real, and refuses a name that is not a component', async () => {
+    const real = await runQuiet(fixture('checks/output-activations.ts'), { only: ['overfit'], overfitReal: 'encoder' });
+    assert.equal(real.checks[0]?.status, 'pass', JSON.stringify(real.findings));
+    const error = await scaffoldError(fixture('checks/output-activations.ts'), { only: ['overfit'], overfitReal: 'decoder' });
+    assert.equal(error.code, 'E_ARGS');
+    assert.match(error.hint, /encoder/);
+  });
+});
+
 describe('activation-health', () => {
   it('keeps per-layer statistics and histograms in the report', async () => {
     const report = await runQuiet(example('tracker/composite.ts'), { only: ['activation-health'] });
