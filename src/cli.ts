@@ -6,7 +6,10 @@ import { formatError, isScaffoldError, ScaffoldError } from './errors.js';
 import type { Report } from './model/report.js';
 import { scaffold } from './index.js';
 import { renderJson } from './reporters/json.js';
+import { renderJUnit } from './reporters/junit.js';
 import { renderTerminal } from './reporters/terminal.js';
+import { progressPrinter } from './reporters/progress.js';
+import { watch } from './watch.js';
 
 /** Exit codes of the contract (section 2), plus 3 for a bug in scaffold-mini itself. */
 export const EXIT = { ok: 0, findings: 1, unusable: 2, internal: 3 } as const;
@@ -20,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
     .positional('composite', { type: 'string', describe: 'module exporting a model factory (.ts, .mts, .js, .mjs)' })
     .option('out', { type: 'string', describe: 'folder for the twin (default: <name>.mini/ beside the composite)' })
     .option('json', { type: 'string', describe: 'write the JSON report (contract version 1) to FILE' })
+    .option('junit', { type: 'string', describe: 'write a JUnit XML report to FILE (one test case per check and boundary), for CI' })
     .option('seed', { type: 'number', describe: `seed of the fake data and stub weights (default ${DEFAULTS.seed}); another seed explores other samples` })
     .option('runs', { type: 'number', describe: `fast-check runs per property (default ${DEFAULTS.runs})` })
     .option('only', { type: 'string', describe: `run only these checks, comma-separated (${CHECK_IDS.join(', ')})` })
@@ -33,9 +37,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('emit', { type: 'boolean', default: true, describe: 'write the twin (--no-emit to skip)' })
     .option('force', { type: 'boolean', default: false, describe: 'overwrite files scaffold-mini did not generate' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only findings and the closing line' })
+    .option('watch', { type: 'boolean', default: false, describe: 're-run when the composite or a file it imports changes, printing what changed' })
     .example('$0 examples/tracker/composite.ts', 'probe, twin and check the example')
     .example('$0 model.ts --json report.json --seed 7', 'a repeatable run with a JSON report')
     .example('$0 model.ts --only shape --seed 7', 'replay a finding')
+    .example('$0 model.ts --watch', 're-check on every save')
+    .example('$0 model.ts --junit junit.xml --quiet', 'in CI: a JUnit report, and only findings on the terminal')
     .strictOptions()
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
@@ -66,11 +73,33 @@ export async function main(argv: string[]): Promise<number> {
     if (args.preprocess !== undefined) options.preprocess = args.preprocess;
     if (args['overfit-real'] !== undefined) options.overfitReal = args['overfit-real'];
 
-    const report = await scaffold(files[0] as string, options);
-    if (args.json) await writeReport(resolve(args.json), report);
     const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
-    const text = renderTerminal(report, { color });
-    process.stdout.write(`${args.quiet ? text.split('\n').filter((l) => /error|warning|FAIL/.test(l)).join('\n') : text}\n`);
+    const render = (report: Report): string => {
+      const text = renderTerminal(report, { color });
+      return args.quiet ? text.split('\n').filter((l) => /error|warning|FAIL|checks in/.test(l)).join('\n') : text;
+    };
+    const progress = args.quiet ? null : progressPrinter(process.stderr, { color: Boolean(process.stderr.isTTY) && !process.env['NO_COLOR'] });
+    const hooks = progress ? { onProgress: progress.onProgress } : {};
+    if (args.watch) {
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      await watch(files[0] as string, options, {
+        hooks,
+        signal: stop.signal,
+        render,
+        print: (text) => {
+          progress?.finish();
+          process.stdout.write(`${text}\n`);
+        },
+      });
+      return EXIT.ok;
+    }
+    const report = await scaffold(files[0] as string, options, hooks);
+    progress?.finish();
+    if (args.json) await writeReport(resolve(args.json), renderJson(report), '--json');
+    if (args.junit) await writeReport(resolve(args.junit), renderJUnit(report), '--junit');
+    process.stdout.write(`${render(report)}\n`);
     return report.ok ? EXIT.ok : EXIT.findings;
   } catch (e) {
     if (isScaffoldError(e)) {
@@ -86,10 +115,10 @@ function splitList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-async function writeReport(path: string, report: Report): Promise<void> {
+async function writeReport(path: string, contents: string, flag: string): Promise<void> {
   try {
-    await writeFile(path, renderJson(report));
+    await writeFile(path, contents);
   } catch (e) {
-    throw new ScaffoldError('E_WRITE', `cannot write the report to ${path}: ${(e as Error).message}`, { hint: 'choose a writable path for --json' });
+    throw new ScaffoldError('E_WRITE', `cannot write the report to ${path}: ${(e as Error).message}`, { hint: `choose a writable path for ${flag}` });
   }
 }

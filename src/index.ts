@@ -1,14 +1,17 @@
 import type { Options } from './config.js';
 import type { Report } from './model/report.js';
-import { run } from './pipeline/run.js';
+import { run, type RunHooks } from './pipeline/run.js';
 
 /**
  * Loads a composite, probes it without real initialisation, builds its miniature twin, runs the
  * checks and (unless `emit: false`) writes the twin. Rejects with a ScaffoldError for unusable input.
+ * `hooks.onProgress` hears each phase and check as it ends.
  */
-export async function scaffold(file: string, options: Options = {}): Promise<Report> {
-  return run(file, options);
+export async function scaffold(file: string, options: Options = {}, hooks: RunHooks = {}): Promise<Report> {
+  return run(file, options, hooks);
 }
+
+export type { RunHooks, Progress } from './pipeline/run.js';
 
 export type { Options } from './config.js';
 export { ScaffoldError, type ErrorCode } from './errors.js';

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { displayPath, ScaffoldError } from '../errors.js';
 import type { SourceLocation } from '../model/source.js';
 import { withFreeInitializers } from './free-init.js';
@@ -19,6 +19,8 @@ export interface LoadedComposite {
   source: string;
   applySites: ApplySites;
   compileSites: CompileSites;
+  /** The composite and the user's files it imported (absolute paths). */
+  files: string[];
 }
 
 export interface LoadOptions {
@@ -37,12 +39,14 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
 
   return withFreeInitializers(tf, () =>
     recordApplySites(tf, async (applySites, compileSites) => {
-      const mod = await importModule(file, source, options.timeoutMs, where);
+      const imported = new Set<string>([file]);
+      const mod = await importModule(file, source, options.timeoutMs, where, imported);
+      const files = [...imported];
       const exportName = options.exportName ?? 'default';
       const value = pickExport(mod, exportName, file);
       const exportSite = where(exportLine(source, exportName));
       if (value instanceof tf.LayersModel) {
-        return { model: value, exportName, exportKind: 'instance' as const, exports: mod, source, applySites, compileSites };
+        return { model: value, exportName, exportKind: 'instance' as const, exports: mod, source, applySites, compileSites, files };
       }
       if (typeof value !== 'function') {
         throw new ScaffoldError('E_EXPORT_KIND', `export '${exportName}' is ${describe(value)}, not a model factory`, {
@@ -73,7 +77,7 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
           location: exportSite,
         });
       }
-      return { model: result, exportName, exportKind, exports: mod, source, applySites, compileSites };
+      return { model: result, exportName, exportKind, exports: mod, source, applySites, compileSites, files };
     }),
   );
 }
@@ -105,11 +109,16 @@ export async function importModule(
   source: string,
   timeoutMs: number,
   where: (line?: number, column?: number) => SourceLocation,
+  imported?: Set<string>,
 ): Promise<Record<string, unknown>> {
   const { tsImport } = await import('tsx/esm/api');
   let mod: Record<string, unknown>;
+  // The user's own files it imports (watch mode re-runs when one changes); packages are left out.
+  const onImport = (url: string): void => {
+    if (url.startsWith('file:') && !url.includes('/node_modules/')) imported?.add(fileURLToPath(url.split('?')[0] as string));
+  };
   try {
-    mod = (await withTimeout(tsImport(pathToFileURL(file).href, import.meta.url), timeoutMs, where(), 'importing the module')) as Record<
+    mod = (await withTimeout(tsImport(pathToFileURL(file).href, { parentURL: import.meta.url, onImport }), timeoutMs, where(), 'importing the module')) as Record<
       string,
       unknown
     >;

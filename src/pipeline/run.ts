@@ -21,10 +21,13 @@ import { defaultOutDir } from './out-dir.js';
 /** Progress events, for reporters that show the run as it goes. */
 export type Progress =
   | { phase: 'load' | 'probe' | 'twin' | 'emit'; ms: number }
-  | { phase: 'check'; id: string; status: CheckResult['status']; ms: number };
+  | { phase: 'check-start'; id: string; index: number; total: number }
+  | { phase: 'check'; id: string; status: CheckResult['status']; ms: number; index: number; total: number };
 
 export interface RunHooks {
   onProgress?: (event: Progress) => void;
+  /** The files the run loaded: the composite and the user's files it imports (watch mode). */
+  onFiles?: (files: string[]) => void;
 }
 
 /** The whole pipeline: load -> probe -> twin -> checks -> emit, as a Report. */
@@ -37,6 +40,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const backend = await selectBackend(tf, opts.backend, opts.file);
   const builtins = builtinClasses(tf);
   const loaded = await clock('load', () => loadComposite(opts.file, tf, { exportName: opts.exportName, timeoutMs: opts.timeoutMs }));
+  hooks.onFiles?.(loaded.files);
   const probed = await clock('probe', () =>
     probeComposite(tf, loaded.model, { minParams: opts.minParams, file: opts.file, builtins, applySites: loaded.applySites }),
   );
@@ -80,7 +84,8 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const checks: CheckResult[] = [];
   const findings: Finding[] = [];
   let activity: LayerActivity[] | undefined;
-  for (const id of opts.checks) {
+  for (const [index, id] of opts.checks.entries()) {
+    hooks.onProgress?.({ phase: 'check-start', id, index, total: opts.checks.length });
     const t0 = performance.now();
     const outcome = await CHECKS[id].run(ctx);
     earlier.set(id, outcome);
@@ -88,7 +93,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
     const ms = Math.round(performance.now() - t0);
     checks.push({ id, status: outcome.status, runs: outcome.runs, ms, ...(outcome.reason ? { reason: outcome.reason } : {}) });
     findings.push(...outcome.findings);
-    hooks.onProgress?.({ phase: 'check', id, status: outcome.status, ms });
+    hooks.onProgress?.({ phase: 'check', id, status: outcome.status, ms, index, total: opts.checks.length });
   }
   const checksMs = Math.round(performance.now() - checksStarted);
 

@@ -1,0 +1,37 @@
+import type { Progress } from '../pipeline/run.js';
+
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * Progress while the checks run, on stderr. On a terminal one line per check, updated in place
+ * from "running" to its result, all erased at the end (the summary lists them); elsewhere (CI logs)
+ * a plain line per finished check.
+ */
+export function progressPrinter(stream: ProgressStream, options: { color: boolean }): { onProgress(event: Progress): void; finish(): void } {
+  const tty = stream.isTTY === true;
+  const paint = (code: number, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  let lines = 0;
+  return {
+    onProgress(event) {
+      if (event.phase === 'check-start') {
+        if (tty) stream.write(`  ${paint(2, '....')}  ${event.id.padEnd(20)} ${paint(2, `${event.index + 1}/${event.total}`)}`);
+        return;
+      }
+      if (event.phase !== 'check') return;
+      const mark = event.status === 'pass' ? paint(32, 'pass') : event.status === 'fail' ? paint(31, 'FAIL') : paint(33, 'skip');
+      if (tty) {
+        stream.write(`\r\u001b[2K  ${mark}  ${event.id.padEnd(20)} ${paint(2, `${event.ms} ms`)}\n`);
+        lines++;
+      } else {
+        stream.write(`scaffold-mini: ${event.id} ${event.status} (${event.ms} ms)\n`);
+      }
+    },
+    finish() {
+      if (tty && lines > 0) stream.write(`\u001b[${lines}A\r\u001b[J`);
+      lines = 0;
+    },
+  };
+}
