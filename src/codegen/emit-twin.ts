@@ -49,7 +49,10 @@ export async function renderTwin(spec: TwinSpec, options: RenderOptions): Promis
   const names = twinNames(scope, imports);
   const notes: string[] = [];
 
-  const located = locateConstructions(parsed, spec.components);
+  // A model.json topology has no wiring code to rewrite: the twin is generated from its graph.
+  const located = spec.compositeFile.endsWith('.json')
+    ? ({ ok: false, reason: 'the composite is a model.json topology (no code to rewrite)' } as const)
+    : locateConstructions(parsed, spec.components);
   let mode: RenderedTwin['mode'];
   let twin: TwinText;
   let modeLine: string;

@@ -4,11 +4,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { displayPath, ScaffoldError } from '../errors.js';
 import type { SourceLocation } from '../model/source.js';
 import { withFreeInitializers } from './free-init.js';
+import { loadTopology } from './load-topology.js';
 import { recordApplySites, type ApplySites, type CompileSites } from './apply-sites.js';
 import type { Tf } from './tf-instance.js';
 import { frameLocation, userFrames } from './user-frames.js';
 
-export const COMPOSITE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
+export const COMPOSITE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'] as const;
 
 export interface LoadedComposite {
   model: import('@tensorflow/tfjs').LayersModel;
@@ -34,6 +35,7 @@ export interface LoadOptions {
  */
 export async function loadComposite(file: string, tf: Tf, options: LoadOptions): Promise<LoadedComposite> {
   const source = await readSource(file);
+  if (extname(file) === '.json') return loadTopology(file, source, tf);
   const where = (line?: number, column?: number): SourceLocation =>
     line === undefined ? { file, line: 1 } : { file, line, ...(column === undefined ? {} : { column }) };
 
