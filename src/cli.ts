@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('runs', { type: 'number', describe: `fast-check runs per property (default ${DEFAULTS.runs})` })
     .option('only', { type: 'string', describe: `run only these checks, comma-separated (${CHECK_IDS.join(', ')})` })
     .option('skip', { type: 'string', describe: 'skip these checks, comma-separated' })
-    .option('backend', { type: 'string', choices: ['cpu', 'wasm', 'tensorflow'], describe: 'tfjs backend (default cpu)' })
+    .option('backend', { type: 'string', choices: ['cpu', 'wasm', 'tensorflow'], describe: 'tfjs backend (default cpu; wasm runs gradient work on cpu; tensorflow needs @tensorflow/tfjs-node or -node-gpu)' })
     .option('export', { type: 'string', describe: 'export that builds the model (default: the default export)' })
     .option('min-params', { type: 'number', describe: `built-in layers with at least N params are components (default ${DEFAULTS.minParams})` })
     .option('timeout', { type: 'number', describe: `seconds the import and the factory may take (default ${DEFAULTS.timeout})` })

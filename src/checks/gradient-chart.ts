@@ -1,4 +1,5 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import { onGradientBackend } from '../pipeline/tf-instance.js';
 import type { CheckContext } from './check.js';
 
 /**
@@ -20,10 +21,12 @@ export function chartInputGradients(
     // A backward pass down to a large input (an image) costs more than all the value runs.
     if (input.size / (input.shape[0] ?? 1) > CHART_LIMIT) return null;
     try {
-      const grad = tf.grad((x: Tensor) => {
-        const out = twin.model.apply(inputs.map((t, k) => (k === i ? x : t)), { training: false });
-        return select((Array.isArray(out) ? out : [out]) as Tensor[]);
-      })(input);
+      const grad = onGradientBackend(tf, () =>
+        tf.grad((x: Tensor) => {
+          const out = twin.model.apply(inputs.map((t, k) => (k === i ? x : t)), { training: false });
+          return select((Array.isArray(out) ? out : [out]) as Tensor[]);
+        })(input),
+      );
       const values = grad.dataSync() as Float32Array;
       grad.dispose();
       return values;

@@ -1,6 +1,7 @@
 import type { LayerVariable, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../pipeline/activation.js';
+import { onGradientBackend } from '../pipeline/tf-instance.js';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
 import { makeInputs, type Sample } from './fake-inputs.js';
 import { outputLosses, type OutputLoss } from './losses.js';
@@ -81,6 +82,10 @@ function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Viol
 }
 
 function gradientsOn(ctx: CheckContext, sample: Sample, losses: OutputLoss[], taps: boolean): Gradients {
+  return onGradientBackend(ctx.tf, () => gradientsOnBackend(ctx, sample, losses, taps));
+}
+
+function gradientsOnBackend(ctx: CheckContext, sample: Sample, losses: OutputLoss[], taps: boolean): Gradients {
   const { tf, runner, twin } = ctx;
   const inputs = makeInputs(tf, ctx.space.plans, sample);
   const gradIn = new Map<string, number>();

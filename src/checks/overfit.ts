@@ -1,6 +1,7 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { ScaffoldError } from '../errors.js';
 import { buildTwin } from '../pipeline/twin.js';
+import { onGradientBackend } from '../pipeline/tf-instance.js';
 import { finalActivation } from '../pipeline/activation.js';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
 import { makeInputs, type Sample } from './fake-inputs.js';
@@ -57,8 +58,8 @@ export const overfit: Check = {
     const base = firstSamples(ctx, 1)[0] as Sample;
     const saved = vars.map((v) => ctx.tf.clone(v));
     try {
-      const one = phase(trainer, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase;
-      const two = one.reached ? phase(trainer, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two) : null;
+      const one = onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase);
+      const two = one.reached ? onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two)) : null;
       if (two === 'no-difference') {
         const where = outputs.length === 1 ? `output '${outputs[0]?.sourceLayer.name}'` : 'outputs';
         return {

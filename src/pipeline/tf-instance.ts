@@ -53,14 +53,57 @@ export async function selectBackend(tf: Tf, name: BackendName, compositeFile: st
     }
     return tf.getBackend();
   }
-  if (name !== 'cpu') {
-    throw new ScaffoldError('E_BACKEND', `backend '${name}' is not supported yet`, { hint: 'use --backend cpu (the default) or --backend tensorflow' });
-  }
+  // The CPU backend is always set up first: gradient work falls back to it (see onGradientBackend).
   await tf.setBackend('cpu');
   await tf.ready();
   const backend = tf.backend() as unknown as { firstUse?: boolean };
   backend.firstUse = false;
+  if (name === 'wasm') {
+    // Registers 'wasm' with the engine it imports (the composite's tfjs when its project has the
+    // package, else the tool's own); under Node it reads its .wasm files from its own package.
+    const from = [createRequire(compositeFile), createRequire(import.meta.url)];
+    const wasm = from.map((req) => tryResolve(req, '@tensorflow/tfjs-backend-wasm')).find((p) => p !== undefined);
+    if (!wasm) throw new ScaffoldError('E_BACKEND', '--backend wasm needs @tensorflow/tfjs-backend-wasm, which is not installed', { hint: 'npm install @tensorflow/tfjs-backend-wasm, or use --backend cpu' });
+    createRequire(wasm)(wasm);
+    if (!(await tf.setBackend('wasm'))) {
+      throw new ScaffoldError('E_BACKEND', '@tensorflow/tfjs-backend-wasm did not start', { hint: `install the same version as @tensorflow/tfjs (${tf.version.tfjs ?? 'unknown'}), or use --backend cpu` });
+    }
+    return tf.getBackend();
+  }
+  if (name !== 'cpu') {
+    throw new ScaffoldError('E_BACKEND', `backend '${name}' is not supported`, { hint: 'use --backend cpu (the default), wasm or tensorflow' });
+  }
   return tf.getBackend();
+}
+
+/**
+ * Runs gradient work (gradient-flow, charts, overfit) on a backend that has every gradient kernel:
+ * the WebAssembly backend lacks some (Conv2DBackpropFilter, UnsortedSegmentSum), so under it the work
+ * runs on the CPU backend (tensors move over on first use) and the backend is restored afterwards.
+ * Switching to an initialised backend is synchronous, so this works inside synchronous properties.
+ */
+export function onGradientBackend<T>(tf: Tf, work: () => T): T {
+  const current = tf.getBackend();
+  if (current !== 'wasm') return work();
+  switchTo(tf, 'cpu');
+  try {
+    return work();
+  } finally {
+    switchTo(tf, current);
+  }
+}
+
+function switchTo(tf: Tf, name: string): void {
+  void tf.setBackend(name);
+  if (tf.getBackend() !== name) throw new Error(`internal: could not switch the tfjs backend to ${name} synchronously`);
+}
+
+function tryResolve(req: NodeRequire, pkg: string): string | undefined {
+  try {
+    return req.resolve(pkg);
+  } catch {
+    return undefined;
+  }
 }
 
 function findTensorflowBinding(compositeFile: string): string | undefined {

@@ -238,7 +238,7 @@ const G = {
   minGap: 48,
   nameChar: 7.6, // 12.5px bold monospace
   subChar: 6.4, // 10.5px monospace
-  labelChar: 6.1, // 10px monospace
+  labelChar: 6.4, // 10.5px monospace
   maxNameChars: 24,
 };
 
@@ -350,9 +350,11 @@ function graphView(report: Report, flags: Map<string, Severity>) {
       node.role === 'component' && c ? `${c.kind} · ${c.outputActivation}` : node.role === 'output' ? 'model output' : node.role;
     return { name, subtitle };
   };
-  const columnWidth = ordered.map((ids) =>
+  const labelWidth = (b: Boundary) => Math.ceil(label(b).length * G.labelChar + 16);
+  const columnWidth = ordered.map((ids, l) =>
     Math.max(
       84,
+      ...edges.filter((e) => e.chain.length > 2 && nodes.get(e.chain[1] as string)?.layer === l).map((e) => labelWidth(e.boundary)),
       ...ids
         .map((id) => nodes.get(id) as GraphNode)
         .filter((n) => !n.dummy)
@@ -365,7 +367,7 @@ function graphView(report: Report, flags: Map<string, Severity>) {
   const gaps = ordered.map((_, l) =>
     Math.max(
       G.minGap,
-      ...edges.filter((e) => nodes.get(e.chain[0] as string)?.layer === l).map((e) => Math.ceil(label(e.boundary).length * G.labelChar + 28)),
+      ...edges.filter((e) => e.chain.length === 2 && nodes.get(e.chain[0] as string)?.layer === l).map((e) => labelWidth(e.boundary) + 12),
     ),
   );
   const xs: number[] = [];
@@ -437,8 +439,10 @@ function graphView(report: Report, flags: Map<string, Severity>) {
         }
       }
     }
-    const [x0, y0] = points[0] as [number, number];
-    const [x1, y1] = points[1] as [number, number];
+    // The label sits mid-gap on a direct edge, and on the straight run through the first skipped
+    // layer on a long one, away from where edges fan out of the same node.
+    const [x0, y0] = points[e.chain.length > 2 ? 1 : 0] as [number, number];
+    const [x1, y1] = points[e.chain.length > 2 ? 2 : 1] as [number, number];
     const b = e.boundary;
     return {
       d,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRequire } from 'node:module';
 import { loadTf } from '../../src/pipeline/tf-instance.js';
-import { example, fixture, scaffoldError } from '../helpers/run.js';
+import { example, fixture, runQuiet, scaffoldError } from '../helpers/run.js';
 
 describe('tfjs instance and backends', () => {
   it('resolves tfjs from the composite and shares one engine with it', async () => {
@@ -19,5 +19,18 @@ describe('tfjs instance and backends', () => {
     assert.equal(error.code, 'E_BACKEND');
     assert.match(error.message, /needs @tensorflow\/tfjs-node or @tensorflow\/tfjs-node-gpu/);
     assert.match(error.hint, /npm install @tensorflow\/tfjs-node/);
+  });
+
+  it('--backend wasm runs every check, its gradient work on the CPU backend (wasm lacks Embedding and Conv2D gradients)', async () => {
+    const file = example('bugs/ok-embedding-maskzero/composite.ts');
+    const { tf } = await loadTf(file);
+    try {
+      const report = await runQuiet(file, { backend: 'wasm', runs: 10, only: ['shape', 'masking', 'gradient-flow', 'overfit'] });
+      assert.equal(report.environment.backend, 'wasm');
+      assert.equal(tf.getBackend(), 'wasm', 'the backend is restored after the gradient work');
+      assert.deepEqual(report.checks.map((c) => c.status), ['pass', 'pass', 'pass', 'pass'], JSON.stringify(report.findings));
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 });
