@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { packageInfo } from '../package-info.js';
 
 /** The templates in the package's `templates/` folder that codegen renders. */
-export type TemplateName = 'twin.ts.hbs' | 'stub-file.ts.hbs';
+export type TemplateName = 'twin.ts.hbs' | 'stub-file.ts.hbs' | 'mini-test.ts.hbs';
 
 type Render = (context: object) => string;
 

@@ -49,8 +49,15 @@ export function startEmit(input: EmitInput): Promise<Emitted> {
     mode: result.mode,
     notes: result.notes,
     writeReport: async (report) => {
-      const { writeGenerated } = await import('../codegen/write-files.js');
-      await writeGenerated([{ path: join(outDir, 'report.json'), contents: `${JSON.stringify(report, null, 2)}\n` }], { force: opts.force });
+      const [{ writeGenerated }, { renderMiniTest }] = await Promise.all([import('../codegen/write-files.js'), import('../codegen/mini-test.js')]);
+      const testFile = join(outDir, `${basename(opts.file, extname(opts.file))}.mini.test.ts`);
+      await writeGenerated(
+        [
+          { path: join(outDir, 'report.json'), contents: `${JSON.stringify(report, null, 2)}\n` },
+          { path: testFile, contents: await renderMiniTest(opts, outDir, testFile) },
+        ],
+        { force: opts.force },
+      );
     },
   });
   const cached = cachedTwin(twinFile, outDir, fingerprint);

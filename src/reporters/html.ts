@@ -62,7 +62,7 @@ function reportView(report: Report, options: HtmlOptions) {
     title: `${report.ok ? 'ok' : 'not ok'}: ${report.file} (scaffold-mini report)`,
     ok: report.ok,
     verdict: report.ok ? 'ok' : 'not ok',
-    verdictDetail: errors ? `${errors} error${errors === 1 ? '' : 's'}` : 'no errors',
+    verdictDetail: errors ? plural(errors, 'error') : 'no errors',
     seed: report.seed,
     version: packageInfo().version,
     reportVersion: report.version,
@@ -77,6 +77,13 @@ function reportView(report: Report, options: HtmlOptions) {
       warnings,
       infos: count('info'),
       findings: report.findings.length,
+    },
+    words: {
+      components: plural(report.components.length, 'component'),
+      boundaries: plural(report.boundaries.length, 'boundary', 'boundaries'),
+      errors: plural(errors, 'error').replace(/^\d+ /, ''),
+      warnings: plural(warnings, 'warning').replace(/^\d+ /, ''),
+      layers: plural(report.activations?.length ?? 0, 'layer'),
     },
     params: {
       real: formatCount(report.twin.realParams),
@@ -634,6 +641,10 @@ function formatJson(value: unknown, indent = ''): string {
 /** Quotes a word for a POSIX shell when it needs it. */
 function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n} ${n === 1 ? word : words}`;
 }
 
 function percent(part: number, whole: number): string {
