@@ -24,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('out', { type: 'string', describe: 'folder for the twin (default: <name>.mini/ beside the composite)' })
     .option('json', { type: 'string', describe: 'write the JSON report (contract version 1) to FILE' })
     .option('junit', { type: 'string', describe: 'write a JUnit XML report to FILE (one test case per check and boundary), for CI' })
+    .option('html', { type: 'string', describe: 'write the offline HTML report to FILE (also report.html in the output folder)' })
     .option('seed', { type: 'number', describe: `seed of the fake data and stub weights (default ${DEFAULTS.seed}); another seed explores other samples` })
     .option('runs', { type: 'number', describe: `fast-check runs per property (default ${DEFAULTS.runs})` })
     .option('only', { type: 'string', describe: `run only these checks, comma-separated (${CHECK_IDS.join(', ')})` })
@@ -99,6 +100,10 @@ export async function main(argv: string[]): Promise<number> {
     progress?.finish();
     if (args.json) await writeReport(resolve(args.json), renderJson(report), '--json');
     if (args.junit) await writeReport(resolve(args.junit), renderJUnit(report), '--junit');
+    if (args.html) {
+      const { renderHtml, readSourceText } = await import('./reporters/html.js');
+      await writeReport(resolve(args.html), renderHtml(report, { source: readSourceText }), '--html');
+    }
     process.stdout.write(`${render(report)}\n`);
     return report.ok ? EXIT.ok : EXIT.findings;
   } catch (e) {

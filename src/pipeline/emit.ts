@@ -49,11 +49,16 @@ export function startEmit(input: EmitInput): Promise<Emitted> {
     mode: result.mode,
     notes: result.notes,
     writeReport: async (report) => {
-      const [{ writeGenerated }, { renderMiniTest }] = await Promise.all([import('../codegen/write-files.js'), import('../codegen/mini-test.js')]);
+      const [{ writeGenerated }, { renderMiniTest }, { renderHtml, readSourceText }] = await Promise.all([
+        import('../codegen/write-files.js'),
+        import('../codegen/mini-test.js'),
+        import('../reporters/html.js'),
+      ]);
       const testFile = join(outDir, `${basename(opts.file, extname(opts.file))}.mini.test.ts`);
       await writeGenerated(
         [
           { path: join(outDir, 'report.json'), contents: `${JSON.stringify(report, null, 2)}\n` },
+          { path: join(outDir, 'report.html'), contents: renderHtml(report, { source: readSourceText }) },
           { path: testFile, contents: await renderMiniTest(opts, outDir, testFile) },
         ],
         { force: opts.force },

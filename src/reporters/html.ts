@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import type Handlebars from 'handlebars';
 import type { Boundary, Finding, Report, ReportComponent, Severity } from '../model/report.js';
 import { formatShape, type Shape } from '../model/shape.js';
@@ -675,4 +675,13 @@ function round1(x: number): number {
 
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
+}
+
+/** Reads a source file named in a report (relative to the working directory) for the snippets; undefined when unreadable. */
+export function readSourceText(file: string): string | undefined {
+  try {
+    return readFileSync(resolvePath(process.cwd(), file), 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -24,7 +24,9 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
   cpSync(join(ROOT, 'examples/tracker'), example, { recursive: true });
   const composite = join(example, 'composite.ts');
   const json = join(work, 'r.json');
-  const result = cli([composite, '--json', json, '--seed', '5']);
+  const junit = join(work, 'junit.xml');
+  const html = join(work, 'report.html');
+  const result = cli([composite, '--json', json, '--junit', junit, '--html', html, '--seed', '5']);
 
   it('exits 0 and prints one row per component, the checks and the closing line', () => {
     assert.equal(result.status, 0, result.stderr);
@@ -37,6 +39,25 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
     }
     assert.match(result.stdout, /skip {2}causality/);
     assert.match(result.stdout, /no errors, 0 warning\(s\); 16 checks in /);
+    // Not a terminal: progress comes as plain lines on stderr, one per finished check, no colours.
+    assert.match(result.stderr, /^scaffold-mini: masking pass \(\d+ ms\)$/m);
+    assert.ok(!/\u001b\[/.test(result.stdout + result.stderr), 'no colour codes outside a terminal');
+  });
+
+  it('writes the offline HTML report with --html and beside the twin', () => {
+    for (const file of [html, join(example, 'composite.mini', 'report.html')]) {
+      const page = readFileSync(file, 'utf8');
+      assert.match(page, /^<!doctype html>/i);
+      for (const name of ['backbone', 'detector', 'head', 'motion', 'fuse']) assert.match(page, new RegExp(name));
+      assert.ok(!/<script\b[^>]*\bsrc=|<link\b[^>]*\bhref="http/i.test(page), 'no external resources');
+    }
+  });
+
+  it('writes a JUnit report that the JUnit schema accepts, one suite per check', () => {
+    const xml = readFileSync(junit, 'utf8');
+    assert.equal((xml.match(/<testsuite /g) ?? []).length, 16);
+    const lint = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/fixtures/junit/junit.xsd'), junit], { encoding: 'utf8' });
+    assert.equal(lint.status, 0, lint.stderr);
   });
 
   it('writes a version 1 report with at least 4 components, each stub at most 1% of its component', () => {
