@@ -133,7 +133,31 @@ describe('scaffold-mini exit codes', () => {
     const help = cli(['--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /scaffold-mini <composite>/);
+    assert.match(help.stdout, /Examples:/);
+    assert.match(help.stdout, /--watch/);
     const version = cli(['--version']);
     assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('scaffold-mini backends and model files (end to end)', () => {
+  it('--backend wasm runs the checks on WebAssembly and says so in the report', () => {
+    const json = join(work, 'wasm.json');
+    const result = cli([join(ROOT, 'examples/bugs/ok-embedding-maskzero/composite.ts'), '--backend', 'wasm', '--runs', '10', '--no-emit', '--json', json]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.equal((JSON.parse(readFileSync(json, 'utf8')) as Report).environment.backend, 'wasm');
+  });
+
+  it('--backend tensorflow without tfjs-node exits 2 with what to install', () => {
+    const result = cli([join(ROOT, 'examples/tracker/composite.ts'), '--backend', 'tensorflow']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /npm install @tensorflow\/tfjs-node/);
+  });
+
+  it('takes a model.json topology (Keras, model.save) as the composite', () => {
+    const result = cli([join(ROOT, 'examples/keras/model.json'), '--runs', '10', '--no-emit']);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^frame_encoder +generic \(in per_frame\)/m);
+    assert.match(result.stdout, /^clip_rnn +recurrent/m);
   });
 });
