@@ -1,14 +1,21 @@
 // npm run bench: what a run of scaffold-mini costs, as ratios to importing TensorFlow.js alone.
 // Prints medians of several runs, measured in this same process tree on this machine.
-// Usage: node bench/run.mjs [--runs N] [--composite FILE]
+// Usage: node bench/run.mjs [--runs N] [--composite FILE] [--reference]
+//   --reference  also builds the real tracker once and times one forward and backward step (slow:
+//                minutes, the LSTM(256)'s orthogonal initialiser), for the twin's speed-up.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeLargeComposite } from './large-composite.mjs';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, composite: { type: 'string', default: 'examples/tracker/composite.ts' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    composite: { type: 'string', default: 'examples/tracker/composite.ts' },
+    reference: { type: 'boolean', default: false },
+  },
 });
 const runs = Number(values.runs);
 const composite = resolve(values.composite);
@@ -54,8 +61,10 @@ for (let i = 0; i < runs; i++) {
   // The first checks alone (shape, dtype, finite), as issue 2 measured them.
   first.push(timed([...cli(join(work, `cold-${i}`), join(work, 'first.json')), '--only', 'shape,dtype,finite']).ms);
 }
-rmSync(work, { recursive: true, force: true });
 const saves = await watchSaves(composite, runs);
+const large = largeRuns(runs);
+const reference = values.reference ? referenceStep() : null;
+rmSync(work, { recursive: true, force: true });
 
 const f = median(floor);
 const line = (label, value) => console.log(`${label.padEnd(52)} ${value}`);
@@ -68,8 +77,45 @@ for (const [key, xs] of Object.entries(phases)) line(`  ${key.replace('Ms', '')}
 line('peak RSS of the cold run', `${(median(rss) / 1024).toFixed(0)} MB`);
 line('checks of the cold run', report.checks.map((c) => `${c.id} ${c.ms} ms`).join(', '));
 line('twin params / real params', `${report.twin.params} / ${report.twin.realParams} = ${((100 * report.twin.params) / report.twin.realParams).toFixed(4)}%`);
+line('large composite (1.1B params, generated): whole run', `${median(large.ms).toFixed(0)} ms = ${(median(large.ms) / f).toFixed(2)}x floor`);
+line('  its probe phase', `${median(large.probe).toFixed(0)} ms`);
+line('  its peak RSS', `${(median(large.rss) / 1024).toFixed(0)} MB`);
+line('  its twin params / real params', `${large.twin} / ${large.real} = ${((100 * large.twin) / large.real).toExponential(2)}%`);
+if (reference) {
+  line('reference: real tracker, build (real initialisers)', `${(reference.buildMs / 1000).toFixed(1)} s`);
+  line('reference: real tracker, forward+backward, batch 2', `${reference.realMs.toFixed(0)} ms`);
+  line('reference: twin, forward+backward, batch 2', `${reference.twinMs.toFixed(1)} ms = ${(reference.realMs / reference.twinMs).toFixed(0)}x faster`);
+}
 line('watch: save to result, one-line edit (median)', `${median(saves).toFixed(0)} ms (${saves.map((x) => x.toFixed(0)).join(', ')})`);
-line('target', 'whole run <= 3x floor (issue 2), <= 2x (issue 6); watch re-check < 300 ms');
+line('target', 'whole run <= 3x floor (issue 2), <= 2x (issue 6); watch re-check < 300 ms; large probe < 2 s, RSS < 1 GB');
+
+/** The CLI on a generated billion-parameter composite, `count` times: wall time, probe phase, peak RSS. */
+function largeRuns(count) {
+  const file = writeLargeComposite(join(root, 'bench'));
+  const result = { ms: [], probe: [], rss: [], twin: 0, real: 0 };
+  try {
+    for (let i = 0; i < count; i++) {
+      const json = join(work, `large-${i}.json`);
+      const run = timed([join(root, 'bench/child.mjs'), file, '--quiet', '--no-emit', '--json', json]);
+      const report = JSON.parse(readFileSync(json, 'utf8'));
+      result.ms.push(run.ms);
+      result.probe.push(report.timings.probeMs);
+      result.rss.push(Number(/maxRSS=(\d+)/.exec(run.stderr)?.[1] ?? NaN));
+      result.twin = report.twin.params;
+      result.real = report.twin.realParams;
+    }
+  } finally {
+    rmSync(join(file, '..'), { recursive: true, force: true });
+  }
+  return result;
+}
+
+/** The real tracker against its twin: one forward and backward step on a batch of 2 (bench/reference.ts). */
+function referenceStep() {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/reference.ts')], { cwd: root, encoding: 'utf8', timeout: 3_600_000 });
+  if (run.status !== 0) throw new Error(`bench/reference.ts failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop());
+}
 
 /**
  * `--watch` on a copy of the composite (inside the repository, so that it resolves tfjs): after the

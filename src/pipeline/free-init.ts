@@ -10,11 +10,13 @@ export const REAL_INIT_LIMIT = 65_536;
 
 /**
  * Makes every built-in initializer free while `run` executes: a weight of more than
- * REAL_INIT_LIMIT values gets zeros of the right shape and dtype, and Orthogonal (a QR in
- * JavaScript: minutes for an LSTM(256)) gets scaled uniform noise; small weights keep their
- * real initialiser, so the user's small layers start as they would. Restored afterwards.
+ * REAL_INIT_LIMIT values is made without data (see lazyLargeWeights; an initializer asked directly
+ * for one gives zeros), and Orthogonal (a QR in JavaScript: minutes for an LSTM(256)) gets scaled
+ * uniform noise; small weights keep their real initialiser, so the user's small layers start as
+ * they would. Restored afterwards.
  */
 export async function withFreeInitializers<T>(tf: Tf, run: () => Promise<T>): Promise<T> {
+  const restoreWeights = lazyLargeWeights(tf);
   const patched = new Map<InitializerProto, ApplyFn>();
   const orthogonal = Object.getPrototypeOf(tf.initializers.orthogonal({})) as InitializerProto;
   for (const proto of initializerPrototypes(tf)) {
@@ -36,7 +38,74 @@ export async function withFreeInitializers<T>(tf: Tf, run: () => Promise<T>): Pr
     return await run();
   } finally {
     for (const [proto, original] of patched) proto.apply = original;
+    restoreWeights();
   }
+}
+
+type AddWeight = (this: object, name: string, shape: number[], dtype?: string, ...rest: unknown[]) => object;
+
+/**
+ * Weights of more than REAL_INIT_LIMIT values are created without their data: a LayerVariable
+ * whose tensor is made (zeros) on first use. The probe needs only their shapes, and a component's
+ * weights are never used (its stub runs instead), so a composite of a billion parameters is probed
+ * without allocating them (tf.memory() stays small). A weight the twin does use, of one of the
+ * user's own layers, gets its data when it is first read or written. Returns the restore function.
+ */
+function lazyLargeWeights(tf: Tf): () => void {
+  const proto = tf.layers.Layer.prototype as unknown as { addWeight: AddWeight };
+  const original = proto.addWeight;
+  proto.addWeight = function addLazyWeight(this: object, name: string, shape: number[], dtype?: string, ...rest: unknown[]) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size <= REAL_INIT_LIMIT) return original.call(this, name, shape, dtype, ...rest);
+    // Built with a one-value placeholder (names, ids and bookkeeping as tfjs makes them), then
+    // given the real shape and a value made on first use.
+    const weight = original.call(this, name, [1], dtype, tf.initializers.zeros(), ...rest.slice(1)) as LazyVariable;
+    weight.val.dispose();
+    makeLazy(tf, weight, shape, (dtype ?? 'float32') as 'float32');
+    return weight;
+  };
+  return () => {
+    proto.addWeight = original;
+  };
+}
+
+interface LazyVariable {
+  val: import('@tensorflow/tfjs').Variable;
+  shape: number[];
+  name: string;
+}
+
+function makeLazy(tf: Tf, weight: LazyVariable, shape: number[], dtype: 'float32' | 'int32'): void {
+  let value: import('@tensorflow/tfjs').Variable | null = null;
+  const state = weight as unknown as { trainable_: boolean };
+  weight.shape = shape;
+  Object.defineProperty(weight, 'val', {
+    configurable: true,
+    enumerable: true,
+    get: () => (value ??= tf.variable(tf.zeros(shape, dtype), state.trainable_, weight.name, dtype)),
+    set: (v: import('@tensorflow/tfjs').Variable) => {
+      value = v;
+    },
+  });
+  // Freezing a layer (trainable = false) sets it on every weight: without making the data.
+  Object.defineProperty(weight, 'trainable', {
+    configurable: true,
+    get: () => state.trainable_,
+    set: (t: boolean) => {
+      state.trainable_ = t;
+      if (value) value.trainable = t;
+    },
+  });
+  // Disposing (or checking) a weight whose data was never made must not make it first.
+  const holder = weight as unknown as { dispose(): void; assertNotDisposed(): void };
+  const dispose = holder.dispose.bind(weight);
+  holder.dispose = () => {
+    if (value) dispose();
+  };
+  const assertNotDisposed = holder.assertNotDisposed.bind(weight);
+  holder.assertNotDisposed = () => {
+    if (value) assertNotDisposed();
+  };
 }
 
 function initializerPrototypes(tf: Tf): InitializerProto[] {

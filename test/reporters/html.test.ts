@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Report } from '../../src/model/report.js';
 import { run } from '../../src/pipeline/run.js';
 import { renderHtml } from '../../src/reporters/html.js';
+import { isGenerated } from '../../src/codegen/generated-header.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -190,5 +191,7 @@ describe('renderHtml', () => {
     assert.match(once, /examples\/bugs\/dead-branch\/composite\.ts:23/);
     assert.doesNotMatch(once, /id="activations"/);
     assert.doesNotMatch(once, /<(?:script|link|img|iframe)\b|https?:\/\//, 'no script, no external resource');
+    // Carries the generated mark, so a later run may overwrite it (and only it) in the output folder.
+    assert.ok(isGenerated(once));
   });
 });
