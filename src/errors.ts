@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'E_BACKEND',
   'E_WRITE',
   'E_PREPROCESS',
+  'E_MEMORY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -28,6 +28,8 @@ export interface RunHooks {
   onProgress?: (event: Progress) => void;
   /** The files the run loaded: the composite and the user's files it imports (watch mode). */
   onFiles?: (files: string[]) => void;
+  /** A phase begins ('load' runs the user's module and factory; 'checks' the twin's checks). */
+  onPhaseStart?: (phase: 'load' | 'probe' | 'twin' | 'checks') => void;
 }
 
 /** The whole pipeline: load -> probe -> twin -> checks -> emit, as a Report. */
@@ -80,6 +82,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
       overfitReal: opts.overfitReal,
     },
   };
+  hooks.onPhaseStart?.('checks');
   const checksStarted = performance.now();
   const checks: CheckResult[] = [];
   const findings: Finding[] = [];
@@ -163,6 +166,7 @@ interface PhaseClock {
 function phaseClock(hooks: RunHooks): PhaseClock {
   const ms: Partial<Record<Phase, number>> = {};
   const clock = (async <T>(phase: Phase, work: () => Promise<T> | T): Promise<T> => {
+    if (phase !== 'emit') hooks.onPhaseStart?.(phase);
     const t0 = performance.now();
     const result = await work();
     ms[phase] = Math.round(performance.now() - t0);
