@@ -39,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('emit', { type: 'boolean', default: true, describe: 'write the twin (--no-emit to skip)' })
     .option('force', { type: 'boolean', default: false, describe: 'overwrite files scaffold-mini did not generate' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only findings and the closing line' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'with an error, also print its whole stack' })
     .option('watch', { type: 'boolean', default: false, describe: 're-run when the composite or a file it imports changes, printing what changed' })
     .example('$0 examples/tracker/composite.ts', 'probe, twin and check the example')
     .example('$0 model.ts --json report.json --seed 7', 'a repeatable run with a JSON report')
@@ -111,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     return report.ok ? EXIT.ok : EXIT.findings;
   } catch (e) {
     if (isScaffoldError(e)) {
-      process.stderr.write(`${formatError(e)}\n`);
+      process.stderr.write(`${formatError(e, { verbose: argv.includes('--verbose') })}\n`);
       return EXIT.unusable;
     }
     process.stderr.write(`scaffold-mini: internal error (a bug in scaffold-mini, please report it)\n${(e as Error).stack ?? String(e)}\n`);

@@ -50,13 +50,18 @@ export function isScaffoldError(e: unknown): e is ScaffoldError {
 }
 
 /** `file:line:col: message` then the detail and the hint: the whole stderr output for a known failure. */
-export function formatError(e: ScaffoldError): string {
+export function formatError(e: ScaffoldError, options: { verbose?: boolean } = {}): string {
   const where = e.location
     ? `${displayPath(e.location.file)}:${e.location.line}${e.location.column ? `:${e.location.column}` : ''}: `
     : '';
   const lines = [`scaffold-mini: ${where}${e.message}`];
   if (e.detail) lines.push(...e.detail.split('\n').map((l) => `  ${l}`));
   lines.push(`hint: ${e.hint}`);
+  // --verbose: the whole stack of what went wrong (the user's error when there is one).
+  if (options.verbose) {
+    const cause = (e as { cause?: unknown }).cause;
+    lines.push(cause instanceof Error && cause.stack ? cause.stack : (e.stack ?? ''));
+  }
   return lines.join('\n');
 }
 

@@ -35,6 +35,12 @@ export interface LoadOptions {
  */
 export async function loadComposite(file: string, tf: Tf, options: LoadOptions): Promise<LoadedComposite> {
   const source = await readSource(file);
+  if (source.trim() === '') {
+    throw new ScaffoldError('E_NO_EXPORT', `${displayPath(file)} is empty`, {
+      hint: 'write the composite: export default function build() { ... return tf.model(...) }',
+      location: { file, line: 1 },
+    });
+  }
   if (extname(file) === '.json') return loadTopology(file, source, tf);
   const where = (line?: number, column?: number): SourceLocation =>
     line === undefined ? { file, line: 1 } : { file, line, ...(column === undefined ? {} : { column }) };
