@@ -9,6 +9,7 @@ import { generateWiring } from './generate-wiring.js';
 import { NameScope } from './identifiers.js';
 import { bindingNames, keepDeclarations } from './keep-declarations.js';
 import { locateConstructions, type Construction } from './locate-constructions.js';
+import { typeErrorNote, typeErrors } from './type-check.js';
 import { packageInfo } from '../package-info.js';
 import { parseComposite, type ParsedComposite } from './parse-composite.js';
 import { renderTemplate } from './render-templates.js';
@@ -70,6 +71,9 @@ export async function renderTwin(spec: TwinSpec, options: RenderOptions): Promis
   }
   if (names.importTf) notes.push(`the twin imports ${imports.tfPackage} as '${names.tf}' for the stubs`);
   if (text.startsWith('#!')) notes.push('the shebang line was dropped: the header must come first');
+  // Type errors of the composite (tsx ran it without checking): kept in the header, so that a cached
+  // twin reports them again.
+  for (const error of typeErrors(parsed.tm, spec.compositeFile)) notes.push(typeErrorNote(spec.compositeFile, options.cwd ?? process.cwd(), error));
 
   const cwd = options.cwd ?? process.cwd();
   const header = { version: packageInfo().version, composite: relative(cwd, spec.compositeFile).split(sep).join('/') };

@@ -109,7 +109,19 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   }
   report.twin.file = emitted ? relative(process.cwd(), emitted.twinFile) : null;
   report.twin.mode = emitted?.mode ?? null;
-  report.twin.notes = emitted?.notes ?? [];
+  report.twin.notes = (emitted?.notes ?? []).filter((n) => !TYPE_ERROR.test(n));
+  // Type errors found while the source was analysed for the twin: warnings, the module ran anyway.
+  for (const note of emitted?.notes ?? []) {
+    const m = TYPE_ERROR.exec(note);
+    if (!m) continue;
+    report.findings.push({
+      check: 'environment',
+      severity: 'warning',
+      where: 'types',
+      source: { file: m[1] ?? '', line: Number(m[2]) },
+      message: `type error: ${m[3]} (the module ran anyway: tsx strips types without checking them)`,
+    });
+  }
   report.timings = {
     totalMs: Math.round(performance.now() - started),
     loadMs: clock.ms.load ?? 0,
@@ -156,6 +168,9 @@ function sourceLookup(probed: ProbeResult, sites: WeakMap<object, SourceLocation
   }
   return (name) => byName.get(name);
 }
+
+/** A type-error note of the emitted twin's header (codegen/type-check.ts). */
+const TYPE_ERROR = /^type error at (.+):(\d+): (.*)$/;
 
 type Phase = 'load' | 'probe' | 'twin' | 'emit';
 interface PhaseClock {

@@ -129,6 +129,16 @@ describe('scaffold-mini exit codes', () => {
     assert.match(result.stderr, /unknown check 'nope'/);
   });
 
+  it('runs a module with a type error, with a warning at its line (also when the twin is up to date)', () => {
+    const out = join(work, 'type-error.mini');
+    for (const run of ['first', 'cached']) {
+      const result = cli([join(ROOT, 'test/fixtures/good/type-error.ts'), '--out', out, '--runs', '5']);
+      assert.equal(result.status, 0, `${run}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stdout, /^warning \[environment\] type error: TS2322: Type 'string' is not assignable to type 'number'\./m, run);
+      assert.match(result.stdout, /at test\/fixtures\/good\/type-error\.ts:5$/m, run);
+    }
+  });
+
   it('prints help and version', () => {
     const help = cli(['--help']);
     assert.equal(help.status, 0);

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { TsMorphModule } from './parse-composite.js';
+
+/** At most this many type errors are reported (each is a note in the twin's header, then a warning). */
+const MAX_ERRORS = 5;
+
+/**
+ * Type errors in the composite module itself, checked with its project's nearest tsconfig.json
+ * (strict defaults without one). tsx runs the module without checking types, so these are
+ * warnings: the module ran anyway. About 1.5 s for a module importing tfjs, in the emit worker.
+ */
+export function typeErrors(tm: TsMorphModule, file: string): { line: number; message: string }[] {
+  if (!/\.m?ts$/.test(file)) return [];
+  const tsConfigFilePath = nearestTsconfig(dirname(file));
+  const compilerOptions = { noEmit: true, skipLibCheck: true };
+  const project = tsConfigFilePath
+    ? new tm.Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions })
+    : new tm.Project({
+        compilerOptions: {
+          ...compilerOptions,
+          strict: true,
+          target: tm.ts.ScriptTarget.ES2022,
+          module: tm.ts.ModuleKind.NodeNext,
+          moduleResolution: tm.ts.ModuleResolutionKind.NodeNext,
+          types: [],
+        },
+      });
+  const source = project.addSourceFileAtPath(file);
+  project.resolveSourceFileDependencies();
+  return source
+    .getPreEmitDiagnostics()
+    .filter((d) => d.getCategory() === tm.ts.DiagnosticCategory.Error && d.getCode() < 5000 && d.getSourceFile()?.getFilePath() === source.getFilePath())
+    .slice(0, MAX_ERRORS)
+    .map((d) => ({ line: d.getLineNumber() ?? 1, message: `TS${d.getCode()}: ${tm.ts.flattenDiagnosticMessageText(d.getMessageText() as string, ' ')}` }));
+}
+
+function nearestTsconfig(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const candidate = join(current, 'tsconfig.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/** The header note of one type error (read back by run.ts, also from a cached twin). */
+export function typeErrorNote(file: string, cwd: string, error: { line: number; message: string }): string {
+  return `type error at ${relative(cwd, file) || file}:${error.line}: ${error.message}`;
+}
