@@ -10,9 +10,10 @@ export const MEMORY_LIMIT_MB = 4096;
 /** How long after the time limit the watchdog gives a phase before it stops the child. */
 const GRACE_MS = 1000;
 
-type Phase = 'load' | 'probe' | 'twin' | 'checks';
+type Phase = 'import' | 'factory' | 'probe' | 'twin' | 'checks';
 const WATCHED: Record<Phase, string | null> = {
-  load: "importing the module and running its factory",
+  import: 'importing the module',
+  factory: "running the module's factory",
   probe: 'probing the model',
   twin: 'building the twin',
   checks: null,

@@ -27,6 +27,8 @@ export interface LoadedComposite {
 export interface LoadOptions {
   exportName: string | undefined;
   timeoutMs: number;
+  /** The user's code begins to run: its import, then its factory (the watchdog of isolate.ts names them). */
+  onStage?: (stage: 'import' | 'factory') => void;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
   return withFreeInitializers(tf, () =>
     recordApplySites(tf, async (applySites, compileSites) => {
       const imported = new Set<string>([file]);
+      options.onStage?.('import');
       const mod = await importModule(file, source, options.timeoutMs, where, imported);
       const files = [...imported];
       const exportName = options.exportName ?? 'default';
@@ -65,6 +68,7 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
       let result: unknown;
       let exportKind: LoadedComposite['exportKind'] = 'factory';
       try {
+        options.onStage?.('factory');
         result = (value as () => unknown)();
       } catch (e) {
         throw factoryThrew(e, exportName, file);

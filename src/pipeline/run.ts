@@ -29,7 +29,7 @@ export interface RunHooks {
   /** The files the run loaded: the composite and the user's files it imports (watch mode). */
   onFiles?: (files: string[]) => void;
   /** A phase begins ('load' runs the user's module and factory; 'checks' the twin's checks). */
-  onPhaseStart?: (phase: 'load' | 'probe' | 'twin' | 'checks') => void;
+  onPhaseStart?: (phase: 'import' | 'factory' | 'probe' | 'twin' | 'checks') => void;
 }
 
 /** The whole pipeline: load -> probe -> twin -> checks -> emit, as a Report. */
@@ -41,7 +41,10 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const { tf } = await loadTf(opts.file);
   const backend = await selectBackend(tf, opts.backend, opts.file);
   const builtins = builtinClasses(tf);
-  const loaded = await clock('load', () => loadComposite(opts.file, tf, { exportName: opts.exportName, timeoutMs: opts.timeoutMs }));
+  const onStage = hooks.onPhaseStart;
+  const loaded = await clock('load', () =>
+    loadComposite(opts.file, tf, { exportName: opts.exportName, timeoutMs: opts.timeoutMs, ...(onStage ? { onStage } : {}) }),
+  );
   hooks.onFiles?.(loaded.files);
   const probed = await clock('probe', () =>
     probeComposite(tf, loaded.model, { minParams: opts.minParams, file: opts.file, builtins, applySites: loaded.applySites }),
@@ -181,7 +184,7 @@ interface PhaseClock {
 function phaseClock(hooks: RunHooks): PhaseClock {
   const ms: Partial<Record<Phase, number>> = {};
   const clock = (async <T>(phase: Phase, work: () => Promise<T> | T): Promise<T> => {
-    if (phase !== 'emit') hooks.onPhaseStart?.(phase);
+    if (phase === 'probe' || phase === 'twin') hooks.onPhaseStart?.(phase);
     const t0 = performance.now();
     const result = await work();
     ms[phase] = Math.round(performance.now() - t0);

@@ -20,14 +20,14 @@ function cli(args: string[]): { status: number | null; stderr: string; ms: numbe
 }
 
 describe('isolation of the user\'s code', () => {
-  for (const [name, where] of [
-    ['loops-at-import', 'at import'],
-    ['loops-in-factory', 'in the factory'],
+  for (const [name, where, phase, doing] of [
+    ['loops-at-import', 'at import', 'import', 'importing the module'],
+    ['loops-in-factory', 'in the factory', 'factory', "running the module's factory"],
   ] as const) {
     it(`an endless loop ${where} is stopped after --timeout and exits 2 naming the phase`, () => {
       const result = cli([fixture(`bad/${name}.ts`), '--timeout', '2', '--no-emit']);
       assert.equal(result.status, 2, result.stderr);
-      assert.match(result.stderr, /^scaffold-mini: importing the module and running its factory did not finish within 2 s \(phase: load\); it was stopped$/m);
+      assert.ok(result.stderr.startsWith(`scaffold-mini: ${doing} did not finish within 2 s (phase: ${phase}); it was stopped\n`), result.stderr);
       assert.match(result.stderr, /hint: look for an endless loop/);
       assert.ok(result.stderr.trim().split('\n').length <= 3, result.stderr);
       // The limit plus a second after the phase began, plus starting node and importing tfjs.
@@ -38,7 +38,7 @@ describe('isolation of the user\'s code', () => {
   it('memory without end is stopped at --max-memory and exits 2 with a few lines', () => {
     const result = cli([fixture('bad/exhausts-memory.ts'), '--max-memory', '300', '--no-emit']);
     assert.equal(result.status, 2, result.stderr);
-    assert.match(result.stderr, /ran out of memory \(limit 300 MB\) while importing the module and running its factory/);
+    assert.match(result.stderr, /ran out of memory \(limit 300 MB\) while running the module's factory/);
     assert.ok(result.stderr.trim().split('\n').length <= 3, result.stderr);
   });
 
