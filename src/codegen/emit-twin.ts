@@ -26,6 +26,8 @@ export interface RenderOptions {
   headerLines?: readonly string[];
   /** What the header's paths are relative to. Default: `process.cwd()`. */
   cwd?: string;
+  /** Also type-check the composite (about 1.5 s), its errors as header notes. Default: false. */
+  typeCheck?: boolean;
 }
 
 export interface RenderedTwin {
@@ -73,7 +75,9 @@ export async function renderTwin(spec: TwinSpec, options: RenderOptions): Promis
   if (text.startsWith('#!')) notes.push('the shebang line was dropped: the header must come first');
   // Type errors of the composite (tsx ran it without checking): kept in the header, so that a cached
   // twin reports them again.
-  for (const error of typeErrors(parsed.tm, spec.compositeFile)) notes.push(typeErrorNote(spec.compositeFile, options.cwd ?? process.cwd(), error));
+  if (options.typeCheck) {
+    for (const error of typeErrors(parsed.tm, spec.compositeFile)) notes.push(typeErrorNote(spec.compositeFile, options.cwd ?? process.cwd(), error));
+  }
 
   const cwd = options.cwd ?? process.cwd();
   const header = { version: packageInfo().version, composite: relative(cwd, spec.compositeFile).split(sep).join('/') };

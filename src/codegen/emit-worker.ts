@@ -17,7 +17,7 @@ interface EmitJob {
 const job = workerData as EmitJob;
 const started = performance.now();
 try {
-  const rendered = await renderTwin(job.spec, { outDir: job.outDir, cwd: job.cwd, headerLines: job.headerLines });
+  const rendered = await renderTwin(job.spec, { outDir: job.outDir, cwd: job.cwd, headerLines: job.headerLines, typeCheck: true });
   await writeGenerated(rendered.files, { force: job.force });
   parentPort?.postMessage({ ok: true, mode: rendered.mode, notes: rendered.notes, ms: Math.round(performance.now() - started) });
 } catch (e) {

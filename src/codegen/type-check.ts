@@ -4,6 +4,7 @@ import type { TsMorphModule } from './parse-composite.js';
 
 /** At most this many type errors are reported (each is a note in the twin's header, then a warning). */
 const MAX_ERRORS = 5;
+const UNRESOLVED = new Set([2307, 7016]);
 
 /**
  * Type errors in the composite module itself, checked with its project's nearest tsconfig.json
@@ -30,7 +31,9 @@ export function typeErrors(tm: TsMorphModule, file: string): { line: number; mes
   project.resolveSourceFileDependencies();
   return source
     .getPreEmitDiagnostics()
-    .filter((d) => d.getCategory() === tm.ts.DiagnosticCategory.Error && d.getCode() < 5000 && d.getSourceFile()?.getFilePath() === source.getFilePath())
+    // Not: configuration (5xxx, 6xxx) and unresolved modules (2307, 7016): the import ran, so those
+    // say more about where the checker looked than about the code.
+    .filter((d) => d.getCategory() === tm.ts.DiagnosticCategory.Error && d.getCode() < 5000 && !UNRESOLVED.has(d.getCode()) && d.getSourceFile()?.getFilePath() === source.getFilePath())
     .slice(0, MAX_ERRORS)
     .map((d) => ({ line: d.getLineNumber() ?? 1, message: `TS${d.getCode()}: ${tm.ts.flattenDiagnosticMessageText(d.getMessageText() as string, ' ')}` }));
 }
