@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Finding } from '../model/report.js';
+import { findUp } from '../find-up.js';
+import { lineOf } from '../source-text.js';
 import { fingerprintPreprocess, firstDifference, readFingerprint, writeFingerprint } from '../pipeline/preprocess.js';
 import type { Check, CheckContext } from './check.js';
 
@@ -24,7 +26,7 @@ export const environment: Check = {
 };
 
 function pinning(composite: string): Finding[] {
-  const manifest = nearestPackageJson(dirname(composite));
+  const manifest = findUp(dirname(composite), 'package.json');
   const where = 'environment';
   if (!manifest) {
     return [{ check: 'environment', severity: 'warning', where, message: 'no package.json above the composite: the versions of tfjs and its backends are not pinned anywhere' }];
@@ -56,7 +58,7 @@ function pinning(composite: string): Finding[] {
         check: 'environment',
         severity: 'warning',
         where,
-        source: { file: manifest, line: lineOf(text, `"${name}"`) },
+        source: { file: manifest, line: lineOf(text, `"${name}"`) ?? 1 },
         message: `${name} is "${spec}" in ${field}, a range: pin an exact version (npm install --save-exact ${name}@<version>) so that every install runs the same kernels`,
       });
     }
@@ -85,20 +87,4 @@ async function preprocessing(ctx: CheckContext, file: string): Promise<Finding[]
       counterexample: { recorded: before.sha256.slice(0, 12), now: now.sha256.slice(0, 12) },
     },
   ];
-}
-
-function nearestPackageJson(dir: string): string | undefined {
-  let current = dir;
-  for (;;) {
-    const candidate = join(current, 'package.json');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-}
-
-function lineOf(text: string, needle: string): number {
-  const i = text.indexOf(needle);
-  return i < 0 ? 1 : text.slice(0, i).split('\n').length;
 }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
+import { findUp } from '../find-up.js';
 import type { TsMorphModule } from './parse-composite.js';
 
 /** At most this many type errors are reported (each is a note in the twin's header, then a warning). */
@@ -13,7 +13,7 @@ const UNRESOLVED = new Set([2307, 7016]);
  */
 export function typeErrors(tm: TsMorphModule, file: string): { line: number; message: string }[] {
   if (!/\.m?ts$/.test(file)) return [];
-  const tsConfigFilePath = nearestTsconfig(dirname(file));
+  const tsConfigFilePath = findUp(dirname(file), 'tsconfig.json');
   const compilerOptions = { noEmit: true, skipLibCheck: true };
   const project = tsConfigFilePath
     ? new tm.Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions })
@@ -36,14 +36,6 @@ export function typeErrors(tm: TsMorphModule, file: string): { line: number; mes
     .filter((d) => d.getCategory() === tm.ts.DiagnosticCategory.Error && d.getCode() < 5000 && !UNRESOLVED.has(d.getCode()) && d.getSourceFile()?.getFilePath() === source.getFilePath())
     .slice(0, MAX_ERRORS)
     .map((d) => ({ line: d.getLineNumber() ?? 1, message: `TS${d.getCode()}: ${tm.ts.flattenDiagnosticMessageText(d.getMessageText() as string, ' ')}` }));
-}
-
-function nearestTsconfig(dir: string): string | undefined {
-  for (let current = dir; ; current = dirname(current)) {
-    const candidate = join(current, 'tsconfig.json');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(current) === current) return undefined;
-  }
 }
 
 /** The header note of one type error (read back by run.ts, also from a cached twin). */

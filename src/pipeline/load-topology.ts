@@ -1,4 +1,5 @@
 import { ScaffoldError, displayPath } from '../errors.js';
+import { lineAt, lineOf } from '../source-text.js';
 import type { ApplySites, CompileSites } from './apply-sites.js';
 import { withFreeInitializers } from './free-init.js';
 import type { LoadedComposite } from './load.js';
@@ -16,7 +17,7 @@ export async function loadTopology(file: string, source: string, tf: Tf): Promis
     json = JSON.parse(source) as Record<string, unknown>;
   } catch (e) {
     const position = /position (\d+)/.exec((e as Error).message)?.[1];
-    const line = position === undefined ? 1 : source.slice(0, Number(position)).split('\n').length;
+    const line = position === undefined ? 1 : lineAt(source, Number(position));
     throw new ScaffoldError('E_SYNTAX', `${displayPath(file)} is not valid JSON: ${(e as Error).message}`, {
       hint: 'pass the model.json that tensorflowjs_converter or model.save() wrote',
       location: { file, line },
@@ -41,23 +42,15 @@ export async function loadTopology(file: string, source: string, tf: Tf): Promis
         hint: unknown
           ? `a custom layer needs its code: write a composite module that registers '${unknown}' (tf.serialization.registerClass) and loads the topology`
           : 'check that the file is a layers-model topology written by tensorflowjs_converter or model.save()',
-        location: { file, line: unknown ? lineOf(source, `"${unknown}"`) : 1 },
+        location: { file, line: (unknown ? lineOf(source, `"${unknown}"`) : undefined) ?? 1 },
       });
     }
   });
   compileAsSaved(model, json['trainingConfig']);
   const applySites: ApplySites = new WeakMap();
-  for (const layer of model.layers) applySites.set(layer, [{ file, line: lineOf(source, `"name": "${layer.name}"`, `"name":"${layer.name}"`) }]);
+  for (const layer of model.layers) applySites.set(layer, [{ file, line: lineOf(source, `"name": "${layer.name}"`, `"name":"${layer.name}"`) ?? 1 }]);
   const compileSites: CompileSites = new WeakMap();
   return { model, exportName: 'modelTopology', exportKind: 'instance', exports: {}, source, applySites, compileSites, files: [file] };
-}
-
-function lineOf(source: string, ...needles: string[]): number {
-  for (const needle of needles) {
-    const i = source.indexOf(needle);
-    if (i >= 0) return source.slice(0, i).split('\n').length;
-  }
-  return 1;
 }
 
 /** The loss the file's training config names (model.save() and the converter keep it), so checks use it. */

@@ -5,6 +5,7 @@ import { displayPath, ScaffoldError } from '../errors.js';
 import type { SourceLocation } from '../model/source.js';
 import { withFreeInitializers } from './free-init.js';
 import { loadTopology } from './load-topology.js';
+import { lineAt, lineOf } from '../source-text.js';
 import { recordApplySites, type ApplySites, type CompileSites } from './apply-sites.js';
 import type { Tf } from './tf-instance.js';
 import { frameLocation, userFrames } from './user-frames.js';
@@ -231,14 +232,9 @@ function exportLine(source: string, name: string): number | undefined {
       ? /export\s+default\b/
       : new RegExp(`export\\s+(?:async\\s+)?(?:function\\*?|const|let|var|class)\\s+${name.replace(/[^\w$]/g, '')}\\b`);
   const match = pattern.exec(source);
-  return match ? source.slice(0, match.index).split('\n').length : undefined;
+  return match ? lineAt(source, match.index) : undefined;
 }
 
-function lineOf(source: string, needle: string): number | undefined {
-  if (!needle) return undefined;
-  const index = source.indexOf(needle);
-  return index < 0 ? undefined : source.slice(0, index).split('\n').length;
-}
 
 function codeLine(source: string, line: number): string | undefined {
   const text = source.split('\n')[line - 1];
