@@ -2,9 +2,8 @@ import type { Tensor } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../pipeline/activation.js';
 import { premiseFailed, type Check } from './check.js';
-import { makeInputs } from './fake-inputs.js';
 import { outputLosses, type OutputLoss } from './losses.js';
-import { firstSamples } from './samples.js';
+import { basePass, firstSamples } from './samples.js';
 
 /** Samples the initial loss is averaged over. */
 const SAMPLES = 16;
@@ -36,9 +35,7 @@ export const initialLoss: Check = {
     const samples = firstSamples(ctx, SAMPLES);
     const sums = outputs.map(() => ({ loss: 0, chance: 0, count: 0, values: [] as number[] }));
     for (const [s, sample] of samples.entries()) {
-      const inputs = makeInputs(tf, ctx.space.plans, sample);
-      const pass = ctx.passes.get(sample, inputs);
-      tf.dispose(inputs);
+      const pass = basePass(ctx, sample);
       if (pass.error) continue;
       pass.outputs.forEach((out, i) => {
         const loss = losses[i] as OutputLoss;

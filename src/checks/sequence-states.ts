@@ -1,7 +1,8 @@
 import type { Tensor, layers } from '@tensorflow/tfjs';
 import type { MiniStubLayer } from '../../stubs/index.js';
 import type { Check, CheckContext } from './check.js';
-import { makeInputs, type Sample } from './fake-inputs.js';
+import type { Sample } from './fake-inputs.js';
+import { basePass } from './samples.js';
 import { propertyCheck, type Violation } from './property-check.js';
 import type { TensorValue } from './runner.js';
 
@@ -98,9 +99,7 @@ function sequenceClone(layer: Layer): Layer {
 
 function violation(ctx: CheckContext, targets: Target[], sample: Sample): Violation | null {
   const { tf } = ctx;
-  const inputs = makeInputs(tf, ctx.space.plans, sample);
-  const pass = ctx.passes.get(sample, inputs);
-  tf.dispose(inputs);
+  const pass = basePass(ctx, sample);
   if (pass.error) return null;
   for (const target of targets) {
     const x = pass.values.get(target.input);

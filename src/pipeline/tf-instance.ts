@@ -61,8 +61,7 @@ export async function selectBackend(tf: Tf, name: BackendName, compositeFile: st
   if (name === 'wasm') {
     // Registers 'wasm' with the engine it imports (the composite's tfjs when its project has the
     // package, else the tool's own); under Node it reads its .wasm files from its own package.
-    const from = [createRequire(compositeFile), createRequire(import.meta.url)];
-    const wasm = from.map((req) => tryResolve(req, '@tensorflow/tfjs-backend-wasm')).find((p) => p !== undefined);
+    const wasm = findPackage(compositeFile, ['@tensorflow/tfjs-backend-wasm']);
     if (!wasm) throw new ScaffoldError('E_BACKEND', '--backend wasm needs @tensorflow/tfjs-backend-wasm, which is not installed', { hint: 'npm install @tensorflow/tfjs-backend-wasm, or use --backend cpu' });
     createRequire(wasm)(wasm);
     if (!(await tf.setBackend('wasm'))) {
@@ -107,14 +106,16 @@ function tryResolve(req: NodeRequire, pkg: string): string | undefined {
 }
 
 function findTensorflowBinding(compositeFile: string): string | undefined {
+  return findPackage(compositeFile, TENSORFLOW_PACKAGES);
+}
+
+/** The first of `packages` installed for the composite's project, else for the tool's own. */
+function findPackage(compositeFile: string, packages: readonly string[]): string | undefined {
   const from = [createRequire(compositeFile), createRequire(import.meta.url)];
-  for (const pkg of TENSORFLOW_PACKAGES) {
+  for (const pkg of packages) {
     for (const req of from) {
-      try {
-        return req.resolve(pkg);
-      } catch {
-        // not installed there
-      }
+      const found = tryResolve(req, pkg);
+      if (found) return found;
     }
   }
   return undefined;
