@@ -1,13 +1,12 @@
 // Every bad input through the command itself: exit 2, at most a few lines on stderr naming the
 // file, and not one file of the user's project changed or added. --verbose adds the whole stack.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/run.js';
 
-const BIN = join(ROOT, 'bin/scaffold-mini.js');
 const work = mkdtempSync(join(ROOT, 'test/e2e/.tmp-bad-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const project = join(work, 'project');
@@ -26,11 +25,7 @@ function snapshot(dir: string): Map<string, string> {
   return files;
 }
 
-function cli(args: string[]): { status: number | null; stderr: string; stdout: string } {
-  const { NODE_TEST_CONTEXT: _inherited, ...env } = process.env;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: project, encoding: 'utf8', env: { ...env, NO_COLOR: '1' }, timeout: 60_000 });
-  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
-}
+const cli = (args: string[]) => runCli(args, { cwd: project, timeoutMs: 60_000 });
 
 describe('bad input through the command: exit 2, a few lines, nothing of the user\'s changed', () => {
   const before = snapshot(project);

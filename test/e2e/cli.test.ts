@@ -7,17 +7,14 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { tsImport } from 'tsx/esm/api';
 import type { Report } from '../../src/model/report.js';
+import { runCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/run.js';
 
-const BIN = join(ROOT, 'bin/scaffold-mini.js');
 // Work inside the repository so that the emitted twin resolves @tensorflow/tfjs as a user's project would.
 const work = mkdtempSync(join(ROOT, 'test/e2e/.tmp-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 describe('scaffold-mini on the tracker example (end to end)', () => {
   const example = join(work, 'tracker');

@@ -2,22 +2,16 @@
 // or memory without end becomes exit 2 naming the phase, in time; SIGINT leaves the previous
 // outputs whole.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { runCli, startCli } from '../helpers/cli.js';
 import { ROOT, fixture } from '../helpers/run.js';
 
-const BIN = join(ROOT, 'bin/scaffold-mini.js');
 const work = mkdtempSync(join(ROOT, 'test/e2e/.tmp-isolation-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function cli(args: string[]): { status: number | null; stderr: string; ms: number } {
-  const started = Date.now();
-  const { NODE_TEST_CONTEXT: _inherited, ...env } = process.env;
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...env, NO_COLOR: '1' }, timeout: 60_000 });
-  return { status: result.status, stderr: result.stderr, ms: Date.now() - started };
-}
+const cli = (args: string[]) => runCli(args, { timeoutMs: 60_000 });
 
 describe('isolation of the user\'s code', () => {
   for (const [name, where, phase, doing] of [
@@ -51,8 +45,7 @@ describe('isolation of the user\'s code', () => {
     assert.equal(first.status, 0, first.stderr);
     const before = new Map(readdirSync(out).filter((f) => f.endsWith('.ts') || f.endsWith('.json') || f.endsWith('.html')).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     // A second run, with another seed (new outputs), interrupted while it works.
-    const { NODE_TEST_CONTEXT: _inherited, ...env } = process.env;
-    const child = spawn(process.execPath, [BIN, composite, '--seed', '9'], { cwd: ROOT, env: { ...env, NO_COLOR: '1' } });
+    const child = startCli([composite, '--seed', '9']);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));

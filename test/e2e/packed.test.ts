@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { childEnv } from '../helpers/cli.js';
 import { ROOT } from '../helpers/run.js';
 
 const work = mkdtempSync(join(tmpdir(), 'scaffold-mini-packed-'));
@@ -15,9 +16,7 @@ const project = join(work, 'project');
 const version = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  // Without NODE_TEST_CONTEXT: a node --test child would think it runs inside this test and skip its files.
-  const { NODE_TEST_CONTEXT: _inherited, ...env } = process.env;
-  return spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 300_000 });
+  return spawnSync(command, args, { cwd, encoding: 'utf8', env: childEnv(), timeout: 300_000 });
 }
 
 describe('scaffold-mini from a packed tarball, emitted tests in the user\'s runners', { timeout: 600_000 }, () => {

@@ -1,13 +1,12 @@
 // --watch end to end: the first run's summary, then, on a save that brings a bug in, only what
 // changed (in the same process); SIGINT ends it with exit 0.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/run.js';
 
-const BIN = join(ROOT, 'bin/scaffold-mini.js');
 const work = mkdtempSync(join(ROOT, 'test/e2e/.tmp-watch-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -31,7 +30,7 @@ describe('scaffold-mini --watch', () => {
   it('re-runs on a save and prints only what changed', async () => {
     const composite = join(work, 'composite.ts');
     copyFileSync(join(ROOT, 'examples/bugs/ok-relu-default-bias/composite.ts'), composite);
-    const child = spawn(process.execPath, [BIN, composite, '--watch', '--no-emit', '--runs', '20', '--seed', '7'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = startCli([composite, '--watch', '--no-emit', '--runs', '20', '--seed', '7']);
     const out = { text: '' };
     child.stdout.on('data', (d: Buffer) => (out.text += d.toString()));
     let stderr = '';
