@@ -33,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('export', { type: 'string', describe: 'export that builds the model (default: the default export)' })
     .option('min-params', { type: 'number', describe: `built-in layers with at least N params are components (default ${DEFAULTS.minParams})` })
     .option('timeout', { type: 'number', describe: `seconds the import and the factory may take (default ${DEFAULTS.timeout})` })
-    .option('max-memory', { type: 'number', describe: 'memory limit in MB of the process that runs your module (default 4096)' })
+    .option('max-memory', { type: 'number', describe: `memory limit in MB of the process that runs your module (default ${DEFAULTS.maxMemoryMb})` })
     .option('overfit-real', { type: 'string', describe: 'overfit with this one component real instead of stubbed (slow: it trains the real thing)' })
     .option('preprocess', { type: 'string', describe: 'module exporting your preprocessing function: its output on a fixed input is fingerprinted in <out>/fingerprint.json' })
     .option('emit', { type: 'boolean', default: true, describe: 'write the twin (--no-emit to skip)' })

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { CHECK_IDS, isCheckId, type CheckId } from './checks/registry.js';
+import { DEFAULTS } from './defaults.js';
 import { ScaffoldError } from './errors.js';
 import type { BackendName } from './pipeline/tf-instance.js';
 
@@ -49,7 +50,7 @@ export interface ResolvedOptions {
   overfitReal: string | undefined;
 }
 
-export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', minParams: 10_000, timeout: 60 } as const;
+export { DEFAULTS };
 
 /** Fills every default in one place and rejects unusable values (E_ARGS). */
 export function resolveOptions(file: string, options: Options = {}): ResolvedOptions {

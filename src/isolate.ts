@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEFAULTS } from './defaults.js';
 import { formatError, ScaffoldError } from './errors.js';
 
 /** Set in the child process that does the work. */
 export const CHILD_ENV = 'SCAFFOLD_MINI_CHILD';
-/** The child's V8 heap limit by default (`--max-memory MB`): user code that allocates without end stops here, not the machine. */
-export const MEMORY_LIMIT_MB = 4096;
 /** How long after the time limit the watchdog gives a phase before it stops the child. */
 const GRACE_MS = 1000;
 
@@ -27,8 +26,9 @@ const WATCHED: Record<Phase, string | null> = {
  * through unchanged; SIGINT and SIGTERM are handed on (the child's writes are atomic).
  */
 export function runIsolated(argv: string[]): Promise<number> {
-  const timeoutMs = (numberOption(argv, '--timeout') ?? 60) * 1000;
-  const memoryMb = numberOption(argv, '--max-memory') ?? MEMORY_LIMIT_MB;
+  const timeoutMs = (numberOption(argv, '--timeout') ?? DEFAULTS.timeout) * 1000;
+  // The child's memory limit: user code that allocates without end stops there, not the machine.
+  const memoryMb = numberOption(argv, '--max-memory') ?? DEFAULTS.maxMemoryMb;
   const entry = fileURLToPath(new URL('./cli-entry.js', import.meta.url));
   const child = spawn(process.execPath, [`--max-old-space-size=${memoryMb + 512}`, ...process.execArgv, entry, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],

@@ -1,4 +1,5 @@
 import type { Progress } from '../pipeline/run.js';
+import { paint } from './terminal.js';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -12,18 +13,18 @@ export interface ProgressStream {
  */
 export function progressPrinter(stream: ProgressStream, options: { color: boolean }): { onProgress(event: Progress): void; finish(): void } {
   const tty = stream.isTTY === true;
-  const paint = (code: number, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const color = (code: number, text: string): string => paint(options.color, code)(text);
   let lines = 0;
   return {
     onProgress(event) {
       if (event.phase === 'check-start') {
-        if (tty) stream.write(`  ${paint(2, '....')}  ${event.id.padEnd(20)} ${paint(2, `${event.index + 1}/${event.total}`)}`);
+        if (tty) stream.write(`  ${color(2, '....')}  ${event.id.padEnd(20)} ${color(2, `${event.index + 1}/${event.total}`)}`);
         return;
       }
       if (event.phase !== 'check') return;
-      const mark = event.status === 'pass' ? paint(32, 'pass') : event.status === 'fail' ? paint(31, 'FAIL') : paint(33, 'skip');
+      const mark = event.status === 'pass' ? color(32, 'pass') : event.status === 'fail' ? color(31, 'FAIL') : color(33, 'skip');
       if (tty) {
-        stream.write(`\r\u001b[2K  ${mark}  ${event.id.padEnd(20)} ${paint(2, `${event.ms} ms`)}\n`);
+        stream.write(`\r\u001b[2K  ${mark}  ${event.id.padEnd(20)} ${color(2, `${event.ms} ms`)}\n`);
         lines++;
       } else {
         stream.write(`scaffold-mini: ${event.id} ${event.status} (${event.ms} ms)\n`);

@@ -6,7 +6,8 @@ export interface TerminalStyle {
   color: boolean;
 }
 
-const paint = (on: boolean, code: number) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+/** Text in an ANSI colour (31 red, 32 green, 33 yellow, 2 dim, 1 bold) when `on`. */
+export const paint = (on: boolean, code: number) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
 /** A summary a person reads at a glance: components, checks, findings, the twin, the time. */
 export function renderTerminal(report: Report, style: TerminalStyle): string {
