@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import type { Finding } from '../model/report.js';
 import { findUp } from '../find-up.js';
 import { lineOf } from '../source-text.js';
-import { fingerprintPreprocess, firstDifference, readFingerprint, writeFingerprint } from '../pipeline/preprocess.js';
+import { fingerprintChange, fingerprintPreprocess, readFingerprint, writeFingerprint } from '../pipeline/preprocess.js';
 import type { Check, CheckContext } from './check.js';
 
 const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
@@ -75,7 +75,7 @@ async function preprocessing(ctx: CheckContext, file: string): Promise<Finding[]
     if (ctx.options.emit) await writeFingerprint(path, now, ctx.options.force);
     return [{ check: 'environment', severity: 'info', where: 'preprocess', source: { file, line: 1 }, message: `preprocessing fingerprint ${now.sha256.slice(0, 12)} (output [${now.shape.join(', ')}] ${now.dtype}) ${ctx.options.emit ? `recorded in ${shown}` : 'not recorded (--no-emit)'}` }];
   }
-  const change = firstDifference(before, now);
+  const change = fingerprintChange(before, now);
   if (!change) return [];
   return [
     {

@@ -103,7 +103,7 @@ function flatten(tf: Tf, output: unknown, file: string): { shape: number[]; dtyp
 }
 
 /** The first difference between a stored fingerprint and a new one, in words; null when they agree. */
-export function firstDifference(before: Fingerprint, now: Fingerprint): string | null {
+export function fingerprintChange(before: Fingerprint, now: Fingerprint): string | null {
   if (before.sha256 === now.sha256) return null;
   if (before.shape.join() !== now.shape.join()) return `the output shape changed from [${before.shape.join(', ')}] to [${now.shape.join(', ')}]`;
   if (before.dtype !== now.dtype) return `the output dtype changed from ${before.dtype} to ${now.dtype}`;
