@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Report } from '../../src/model/report.js';
 import { run } from '../../src/pipeline/run.js';
 import { renderHtml } from '../../src/reporters/html.js';
 import { isGenerated } from '../../src/codegen/generated-header.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
 // The screenshot step always runs; it replaces the README's image only when asked
 // (UPDATE_SCREENSHOT=1 npm test), so that a test run leaves the tree clean.
 const SCREENSHOT = process.env['UPDATE_SCREENSHOT'] ? join(ROOT, 'docs/report.png') : join(tmpdir(), `scaffold-mini-report-${process.pid}.png`);
@@ -37,10 +37,7 @@ const readSource = (file: string): string | undefined => {
 };
 
 function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    assert.fail(`the HTML report test needs Chromium at ${CHROMIUM} and it is missing: install it with \`apt-get install -y chromium\``);
-  }
-  browser ??= chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser ??= launchChromium();
   return browser;
 }
 
@@ -96,7 +93,7 @@ async function assertRendered(opened: Opened, report: Report): Promise<void> {
 
 describe('renderHtml in Chromium', () => {
   it('renders the tracker: header, graph, components, checks and histograms (and the README screenshot)', async () => {
-    await launch(); // fails first, with the install hint, when Chromium is missing
+    await launch(); // fails first when no Chromium starts
     const report = await run(resolve(import.meta.dirname, '../../examples/tracker/composite.ts'), { emit: false, seed: 7, runs: 20 });
     const opened = await open(report, 'tracker');
     await assertRendered(opened, report);
@@ -116,7 +113,7 @@ describe('renderHtml in Chromium', () => {
   });
 
   it('renders the dead branch: the error, where it shows, its replay command and its source', async () => {
-    await launch(); // fails first, with the install hint, when Chromium is missing
+    await launch(); // fails first when no Chromium starts
     const report = await run(resolve(import.meta.dirname, '../../examples/bugs/dead-branch/composite.ts'), {
       emit: false,
       seed: 7,
