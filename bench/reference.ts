@@ -4,10 +4,10 @@
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import buildTracker from '../examples/tracker/composite.js';
-import { builtinClasses } from '../src/pipeline/builtin-classes.js';
+import { builtinClasses } from '../src/tfjs/builtin-classes.js';
 import { loadComposite } from '../src/pipeline/load.js';
 import { probe } from '../src/pipeline/probe.js';
-import { selectBackend } from '../src/pipeline/tf-instance.js';
+import { selectBackend } from '../src/tfjs/tf-instance.js';
 import { buildTwin } from '../src/pipeline/twin.js';
 
 const file = resolve(import.meta.dirname, '../examples/tracker/composite.ts');

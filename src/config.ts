@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { CHECK_IDS, isCheckId, type CheckId } from './checks/registry.js';
 import { DEFAULTS } from './defaults.js';
 import { ScaffoldError } from './errors.js';
-import type { BackendName } from './pipeline/tf-instance.js';
+import type { BackendName } from './tfjs/tf-instance.js';
 
 /** Options of `scaffold()`; every one is optional (see ResolvedOptions for the defaults). */
 export interface Options {

@@ -19,5 +19,5 @@ export type { Report, Finding, Boundary, CheckResult, ReportComponent } from './
 export type { ComponentInfo, MaskBehaviour, StubTemplate } from './model/component.js';
 export type { Shape, DType } from './model/shape.js';
 export type { SourceLocation } from './model/source.js';
-export type { MiniSpec, InputHint } from './checks/fake-inputs.js';
+export type { MiniSpec, InputHint } from './checks/harness/fake-inputs.js';
 export { REPORT_VERSION } from './model/report.js';

@@ -1,8 +1,8 @@
 import type { Finding } from '../model/report.js';
-import { finalActivation } from '../pipeline/activation.js';
+import { finalActivation } from '../tfjs/activation.js';
 import type { Check, LayerActivity } from './check.js';
-import type { TensorValue } from './runner.js';
-import { basePasses } from './samples.js';
+import type { TensorValue } from './harness/runner.js';
+import { basePasses } from './harness/samples.js';
 
 /** Samples the statistics are taken over. */
 const SAMPLES = 24;

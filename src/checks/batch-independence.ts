@@ -1,11 +1,11 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
-import { maxDifference, sampleOf } from './compare.js';
-import { makeInputs } from './fake-inputs.js';
-import { firstDifference, formatDifference } from './pass-diff.js';
-import { chartEvery, chartInputGradients } from './gradient-chart.js';
-import { propertyCheck, type Violation } from './property-check.js';
-import { tensorNames } from './tensor-names.js';
+import { maxDifference, sampleOf } from './harness/compare.js';
+import { makeInputs } from './harness/fake-inputs.js';
+import { firstDifference, formatDifference } from './harness/pass-diff.js';
+import { chartEvery, chartInputGradients } from './harness/gradient-chart.js';
+import { propertyCheck, type Violation } from './harness/property-check.js';
+import { tensorNames } from './harness/tensor-names.js';
 
 /** Each sample's results are the same alone as inside a batch, at every tensor. */
 export const batchIndependence: Check = {

@@ -1,12 +1,12 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
-import { alignedDifference } from './compare.js';
-import { makeInputs } from './fake-inputs.js';
-import { formatDifference } from './pass-diff.js';
-import { chartEvery, chartInputGradients } from './gradient-chart.js';
-import { propertyCheck } from './property-check.js';
-import type { TensorValue } from './runner.js';
-import { tensorNames } from './tensor-names.js';
+import { alignedDifference } from './harness/compare.js';
+import { makeInputs } from './harness/fake-inputs.js';
+import { formatDifference } from './harness/pass-diff.js';
+import { chartEvery, chartInputGradients } from './harness/gradient-chart.js';
+import { propertyCheck } from './harness/property-check.js';
+import type { TensorValue } from './harness/runner.js';
+import { tensorNames } from './harness/tensor-names.js';
 
 /**
  * For a sequence input hinted `causal: true`: what the composite computes at step t depends on no

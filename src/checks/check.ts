@@ -2,12 +2,12 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import type { SourceLocation } from '../model/source.js';
 import type { ProbeResult } from '../pipeline/probe.js';
-import type { Tf } from '../pipeline/tf-instance.js';
+import type { Tf } from '../tfjs/tf-instance.js';
 import type { Twin } from '../pipeline/twin.js';
-import type { SampleSpace } from './fake-inputs.js';
-import type { Observer } from './observe.js';
-import type { Runner } from './runner.js';
-import type { PassCache } from './pass-cache.js';
+import type { SampleSpace } from './harness/fake-inputs.js';
+import type { Observer } from './harness/observe.js';
+import type { Runner } from './harness/runner.js';
+import type { PassCache } from './harness/pass-cache.js';
 
 /** What every check gets: the probed composite, its twin, and shared fake-data machinery. */
 export interface CheckContext {

@@ -1,8 +1,8 @@
 import type { Check } from './check.js';
-import { makeInputs } from './fake-inputs.js';
-import { exactDifference, firstDifference, formatDifference } from './pass-diff.js';
-import { propertyCheck } from './property-check.js';
-import { tensorNames } from './tensor-names.js';
+import { makeInputs } from './harness/fake-inputs.js';
+import { exactDifference, firstDifference, formatDifference } from './harness/pass-diff.js';
+import { propertyCheck } from './harness/property-check.js';
+import { tensorNames } from './harness/tensor-names.js';
 
 /** Two inference passes on the same input agree exactly, at every tensor. */
 export const determinism: Check = {

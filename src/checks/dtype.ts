@@ -1,5 +1,5 @@
 import type { Check } from './check.js';
-import { checkEveryTensor } from './tensor-property.js';
+import { checkEveryTensor } from './harness/tensor-property.js';
 
 /** Every boundary tensor has the dtype the probe recorded. */
 export const dtype: Check = {

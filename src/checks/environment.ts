@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import type { Finding } from '../model/report.js';
 import { findUp } from '../find-up.js';
 import { lineOf } from '../source-text.js';
-import { fingerprintChange, fingerprintPreprocess, readFingerprint, writeFingerprint } from '../pipeline/preprocess.js';
+import { fingerprintChange, fingerprintPreprocess, readFingerprint, writeFingerprint } from './harness/preprocess.js';
 import type { Check, CheckContext } from './check.js';
 
 const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];

@@ -1,5 +1,5 @@
 import type { Check } from './check.js';
-import { checkEveryTensor } from './tensor-property.js';
+import { checkEveryTensor } from './harness/tensor-property.js';
 
 /** No NaN or Inf at any boundary or output. */
 export const finite: Check = {

@@ -1,11 +1,11 @@
 import type { LayerVariable, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
-import { finalActivation } from '../pipeline/activation.js';
-import { onGradientBackend } from '../pipeline/tf-instance.js';
+import { finalActivation } from '../tfjs/activation.js';
+import { onGradientBackend } from '../tfjs/tf-instance.js';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
-import { makeInputs, type Sample } from './fake-inputs.js';
-import { outputLosses, type OutputLoss } from './losses.js';
-import { propertyCheck, type Violation } from './property-check.js';
+import { makeInputs, type Sample } from './harness/fake-inputs.js';
+import { outputLosses, type OutputLoss } from './harness/losses.js';
+import { propertyCheck, type Violation } from './harness/property-check.js';
 
 /**
  * Every trainable weight gets a non-zero gradient from the loss. The loss is the one the factory

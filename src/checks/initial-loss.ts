@@ -1,9 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
-import { finalActivation } from '../pipeline/activation.js';
+import { finalActivation } from '../tfjs/activation.js';
 import { premiseFailed, type Check } from './check.js';
-import { outputLosses, type OutputLoss } from './losses.js';
-import { basePass, firstSamples } from './samples.js';
+import { outputLosses, type OutputLoss } from './harness/losses.js';
+import { basePass, firstSamples } from './harness/samples.js';
 
 /** Samples the initial loss is averaged over. */
 const SAMPLES = 16;

@@ -1,8 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { premiseFailed, type Check } from './check.js';
-import { makeInputs } from './fake-inputs.js';
-import { exactDifference } from './pass-diff.js';
-import { propertyCheck } from './property-check.js';
+import { makeInputs } from './harness/fake-inputs.js';
+import { exactDifference } from './harness/pass-diff.js';
+import { propertyCheck } from './harness/property-check.js';
 
 /** Every model input influences at least one model output. */
 export const inputRelevance: Check = {

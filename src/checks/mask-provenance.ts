@@ -1,12 +1,12 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
-import { readsMask } from '../pipeline/mask-behaviour.js';
+import { readsMask } from '../tfjs/mask-behaviour.js';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
-import { makeInputs } from './fake-inputs.js';
-import { firstDifference, formatDifference } from './pass-diff.js';
-import { propertyCheck } from './property-check.js';
-import type { Pass, TensorValue } from './runner.js';
-import { tensorNames } from './tensor-names.js';
+import { makeInputs } from './harness/fake-inputs.js';
+import { firstDifference, formatDifference } from './harness/pass-diff.js';
+import { propertyCheck } from './harness/property-check.js';
+import type { Pass, TensorValue } from './harness/runner.js';
+import { tensorNames } from './harness/tensor-names.js';
 
 interface Stale {
   layer: string;

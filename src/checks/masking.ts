@@ -1,11 +1,11 @@
 import { premiseFailed, type Check, type CheckContext, type CheckOutcome } from './check.js';
-import { firstDifference, formatDifference } from './pass-diff.js';
-import { propertyCheck, type Violation } from './property-check.js';
-import { alignedDifference, close, maxDifference } from './compare.js';
-import { firstRealStep, makeInputs, realMask, realSteps, type Sample } from './fake-inputs.js';
-import { repad } from './repad.js';
-import type { Pass, TensorValue } from './runner.js';
-import { tensorNames } from './tensor-names.js';
+import { firstDifference, formatDifference } from './harness/pass-diff.js';
+import { propertyCheck, type Violation } from './harness/property-check.js';
+import { alignedDifference, close, maxDifference } from './harness/compare.js';
+import { firstRealStep, makeInputs, realMask, realSteps, type Sample } from './harness/fake-inputs.js';
+import { repad } from './harness/repad.js';
+import type { Pass, TensorValue } from './harness/runner.js';
+import { tensorNames } from './harness/tensor-names.js';
 
 /**
  * Padding must not matter: perturbing the values at padded steps (after the layer that makes the

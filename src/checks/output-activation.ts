@@ -1,9 +1,9 @@
 import type { layers } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
-import { finalActivation } from '../pipeline/activation.js';
+import { finalActivation } from '../tfjs/activation.js';
 import type { Check, CheckContext } from './check.js';
-import { outputLosses, type OutputLoss } from './losses.js';
-import { basePasses } from './samples.js';
+import { outputLosses, type OutputLoss } from './harness/losses.js';
+import { basePasses } from './harness/samples.js';
 
 /** Losses that read their predictions as probabilities (tfjs has no `fromLogits` for them in compile). */
 const PROBABILITY_LOSSES = new Set(['categoricalCrossentropy', 'binaryCrossentropy', 'sparseCategoricalCrossentropy', 'kullbackLeiblerDivergence']);

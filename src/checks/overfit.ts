@@ -1,12 +1,12 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { ScaffoldError } from '../errors.js';
 import { buildTwin } from '../pipeline/twin.js';
-import { onGradientBackend } from '../pipeline/tf-instance.js';
-import { finalActivation } from '../pipeline/activation.js';
+import { onGradientBackend } from '../tfjs/tf-instance.js';
+import { finalActivation } from '../tfjs/activation.js';
 import { premiseFailed, type Check, type CheckContext } from './check.js';
-import { makeInputs, type Sample } from './fake-inputs.js';
-import { outputLosses, type OutputLoss } from './losses.js';
-import { firstSamples } from './samples.js';
+import { makeInputs, type Sample } from './harness/fake-inputs.js';
+import { outputLosses, type OutputLoss } from './harness/losses.js';
+import { firstSamples } from './harness/samples.js';
 
 /**
  * Adam's learning rate: large, as fitting a sample or two wants (class targets need growing

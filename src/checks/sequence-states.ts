@@ -1,10 +1,10 @@
 import type { Tensor, layers } from '@tensorflow/tfjs';
 import type { MiniStubLayer } from '../../stubs/index.js';
 import type { Check, CheckContext } from './check.js';
-import type { Sample } from './fake-inputs.js';
-import { basePass } from './samples.js';
-import { propertyCheck, type Violation } from './property-check.js';
-import type { TensorValue } from './runner.js';
+import type { Sample } from './harness/fake-inputs.js';
+import { basePass } from './harness/samples.js';
+import { propertyCheck, type Violation } from './harness/property-check.js';
+import type { TensorValue } from './harness/runner.js';
 
 type Layer = layers.Layer;
 const USER_RNN = /^(LSTM|GRU|SimpleRNN)$/;

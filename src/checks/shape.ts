@@ -1,6 +1,6 @@
 import { formatShape } from '../model/shape.js';
 import type { Check } from './check.js';
-import { checkEveryTensor } from './tensor-property.js';
+import { checkEveryTensor } from './harness/tensor-property.js';
 
 /** Every boundary tensor and model output has the probed shape, for any batch size and free length. */
 export const shape: Check = {

@@ -1,5 +1,5 @@
 import { basename, extname, join } from 'node:path';
-import { startWorker } from './worker.js';
+import { startWorker } from '../codegen/start-worker.js';
 import { deserializeError, type SerializedError } from '../errors.js';
 import type { ResolvedOptions } from '../config.js';
 import type { Report } from '../model/report.js';
@@ -9,7 +9,7 @@ import type { LoadedComposite } from './load.js';
 import type { ProbeResult } from './probe.js';
 import type { Twin } from './twin.js';
 import { defaultOutDir } from './out-dir.js';
-import { cachedTwin, fingerprintLine, twinFingerprint } from './emit-cache.js';
+import { cachedTwin, fingerprintLine, twinFingerprint } from '../codegen/twin-cache.js';
 import { packageInfo } from '../package-info.js';
 
 export interface Emitted {

@@ -1,9 +1,9 @@
 import { ScaffoldError, displayPath } from '../errors.js';
 import { lineAt, lineOf } from '../source-text.js';
-import type { ApplySites, CompileSites } from './apply-sites.js';
-import { withFreeInitializers } from './free-init.js';
+import type { ApplySites, CompileSites } from '../tfjs/apply-sites.js';
+import { withFreeInitializers } from '../tfjs/free-init.js';
 import type { LoadedComposite } from './load.js';
-import type { Tf } from './tf-instance.js';
+import type { Tf } from '../tfjs/tf-instance.js';
 
 /**
  * A TensorFlow.js layers-model topology file (`model.json`, as `tensorflowjs_converter` writes it

@@ -3,12 +3,12 @@ import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { displayPath, ScaffoldError } from '../errors.js';
 import type { SourceLocation } from '../model/source.js';
-import { withFreeInitializers } from './free-init.js';
+import { withFreeInitializers } from '../tfjs/free-init.js';
 import { loadTopology } from './load-topology.js';
 import { lineAt, lineOf } from '../source-text.js';
-import { recordApplySites, type ApplySites, type CompileSites } from './apply-sites.js';
-import type { Tf } from './tf-instance.js';
-import { frameLocation, userFrames } from './user-frames.js';
+import { recordApplySites, type ApplySites, type CompileSites } from '../tfjs/apply-sites.js';
+import type { Tf } from '../tfjs/tf-instance.js';
+import { frameLocation, userFrames } from '../tfjs/user-frames.js';
 
 export const COMPOSITE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'] as const;
 

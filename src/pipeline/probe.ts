@@ -6,12 +6,12 @@ import type { DType, Shape } from '../model/shape.js';
 import type { SourceLocation } from '../model/source.js';
 import { chooseTemplate } from '../stubbing/registry.js';
 import { RECURRENT_CLASSES } from '../stubbing/strategy.js';
-import { finalActivation, isModel } from './activation.js';
-import type { ApplySites } from './apply-sites.js';
-import { topLevelNodes, wrappedLayer, type GraphNode } from './graph.js';
-import { maskBehaviour } from './mask-behaviour.js';
-import { carriedMasks } from './carried-masks.js';
-import type { Tf } from './tf-instance.js';
+import { finalActivation, isModel } from '../tfjs/activation.js';
+import type { ApplySites } from '../tfjs/apply-sites.js';
+import { topLevelNodes, wrappedLayer, type GraphNode } from '../tfjs/graph.js';
+import { maskBehaviour } from '../tfjs/mask-behaviour.js';
+import { carriedMasks } from '../tfjs/carried-masks.js';
+import type { Tf } from '../tfjs/tf-instance.js';
 
 type Layer = layers.Layer;
 

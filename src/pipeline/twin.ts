@@ -4,7 +4,7 @@ import type { StubSpec } from '../../stubs/spec.js';
 import { ScaffoldError } from '../errors.js';
 import { componentSeed, toStubSpec } from '../stubbing/stub-spec.js';
 import type { ProbeResult } from './probe.js';
-import type { Tf } from './tf-instance.js';
+import type { Tf } from '../tfjs/tf-instance.js';
 
 type Layer = layers.Layer;
 

@@ -5,10 +5,10 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { writeLargeComposite } from '../../bench/large-composite.mjs';
-import { builtinClasses } from '../../src/pipeline/builtin-classes.js';
+import { builtinClasses } from '../../src/tfjs/builtin-classes.js';
 import { loadComposite } from '../../src/pipeline/load.js';
 import { probe } from '../../src/pipeline/probe.js';
-import { loadTf, selectBackend } from '../../src/pipeline/tf-instance.js';
+import { loadTf, selectBackend } from '../../src/tfjs/tf-instance.js';
 import { buildTwin } from '../../src/pipeline/twin.js';
 import { ROOT, runQuiet } from '../helpers/run.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { builtinClasses } from '../../src/pipeline/builtin-classes.js';
-import { withFreeInitializers } from '../../src/pipeline/free-init.js';
+import { builtinClasses } from '../../src/tfjs/builtin-classes.js';
+import { withFreeInitializers } from '../../src/tfjs/free-init.js';
 import { probe } from '../../src/pipeline/probe.js';
 import { buildTwin } from '../../src/pipeline/twin.js';
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULTS } from './defaults.js';
-import { formatError, ScaffoldError } from './errors.js';
+import { DEFAULTS } from '../defaults.js';
+import { formatError, ScaffoldError } from '../errors.js';
 
 /** Set in the child process that does the work. */
 export const CHILD_ENV = 'SCAFFOLD_MINI_CHILD';
@@ -29,7 +29,7 @@ export function runIsolated(argv: string[]): Promise<number> {
   const timeoutMs = (numberOption(argv, '--timeout') ?? DEFAULTS.timeout) * 1000;
   // The child's memory limit: user code that allocates without end stops there, not the machine.
   const memoryMb = numberOption(argv, '--max-memory') ?? DEFAULTS.maxMemoryMb;
-  const entry = fileURLToPath(new URL('./cli-entry.js', import.meta.url));
+  const entry = fileURLToPath(new URL('./entry.js', import.meta.url));
   const child = spawn(process.execPath, [`--max-old-space-size=${memoryMb + 512}`, ...process.execArgv, entry, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [CHILD_ENV]: '1' },

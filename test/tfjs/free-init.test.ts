@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { REAL_INIT_LIMIT, withFreeInitializers } from '../../src/pipeline/free-init.js';
+import { REAL_INIT_LIMIT, withFreeInitializers } from '../../src/tfjs/free-init.js';
 
 describe('free initialisers', () => {
   it('gives zeros for large weights and restores the real initialisers afterwards', async () => {

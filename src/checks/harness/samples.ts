@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { CheckContext } from './check.js';
+import type { CheckContext } from '../check.js';
 import { makeInputs, type Sample } from './fake-inputs.js';
 import type { Pass } from './runner.js';
 

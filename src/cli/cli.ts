@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CHECK_IDS } from './checks/registry.js';
-import { DEFAULTS, type Options } from './config.js';
-import { formatError, isScaffoldError, ScaffoldError } from './errors.js';
-import type { Report } from './model/report.js';
-import { scaffold } from './index.js';
-import { renderJson } from './reporters/json.js';
-import { renderJUnit } from './reporters/junit.js';
-import { renderTerminal } from './reporters/terminal.js';
-import { progressPrinter } from './reporters/progress.js';
+import { CHECK_IDS } from '../checks/registry.js';
+import { DEFAULTS, type Options } from '../config.js';
+import { formatError, isScaffoldError, ScaffoldError } from '../errors.js';
+import type { Report } from '../model/report.js';
+import { scaffold } from '../index.js';
+import { renderJson } from '../reporters/json.js';
+import { renderJUnit } from '../reporters/junit.js';
+import { renderTerminal } from '../reporters/terminal.js';
+import { progressPrinter } from '../reporters/progress.js';
 import { watch } from './watch.js';
 
 /** Exit codes of the contract (section 2), plus 3 for a bug in scaffold-mini itself. */
@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args.json) await writeReport(resolve(args.json), renderJson(report), '--json');
     if (args.junit) await writeReport(resolve(args.junit), renderJUnit(report), '--junit');
     if (args.html) {
-      const { renderHtml, readSourceText } = await import('./reporters/html.js');
+      const { renderHtml, readSourceText } = await import('../reporters/html.js');
       await writeReport(resolve(args.html), renderHtml(report, { source: readSourceText }), '--html');
     }
     process.stdout.write(`${render(report)}\n`);

@@ -1,5 +1,5 @@
-import type { Finding, Severity } from '../model/report.js';
-import type { CheckContext, CheckOutcome } from './check.js';
+import type { Finding, Severity } from '../../model/report.js';
+import type { CheckContext, CheckOutcome } from '../check.js';
 import { describeSample, type Sample } from './fake-inputs.js';
 import { sampleKey } from './observe.js';
 import { checkProperty } from './property.js';

@@ -1,6 +1,6 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
-import { onGradientBackend } from '../pipeline/tf-instance.js';
-import type { CheckContext } from './check.js';
+import { onGradientBackend } from '../../tfjs/tf-instance.js';
+import type { CheckContext } from '../check.js';
 
 /**
  * Dependency charting: the gradient of `select(outputs)` (a scalar picked from the twin's outputs,

@@ -1,4 +1,4 @@
-import type { CheckContext } from './check.js';
+import type { CheckContext } from '../check.js';
 import { maxDifference } from './compare.js';
 import type { Pass, TensorValue } from './runner.js';
 

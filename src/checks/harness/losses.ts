@@ -1,5 +1,5 @@
 import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs';
-import type { Tf } from '../pipeline/tf-instance.js';
+import type { Tf } from '../../tfjs/tf-instance.js';
 
 /** The loss of one model output: what it is, whether the user's `compile` said so, and how to compute it. */
 export interface OutputLoss {

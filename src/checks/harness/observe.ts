@@ -1,4 +1,4 @@
-import type { Tf } from '../pipeline/tf-instance.js';
+import type { Tf } from '../../tfjs/tf-instance.js';
 import { makeInputs, type Sample, type SampleSpace } from './fake-inputs.js';
 import type { PassCache } from './pass-cache.js';
 import type { Pass, Runner, TensorValue } from './runner.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRequire } from 'node:module';
-import { loadTf } from '../../src/pipeline/tf-instance.js';
+import { loadTf } from '../../src/tfjs/tf-instance.js';
 import { example, fixture, runQuiet, scaffoldError } from '../helpers/run.js';
 
 describe('tfjs instance and backends', () => {

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import type { CheckContext } from './check.js';
+import type { CheckContext } from '../check.js';
 import { firstRealStep, realSteps, type Sample } from './fake-inputs.js';
 import type { Pass, TensorValue } from './runner.js';
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeInputs, sampleSpace } from '../../src/checks/fake-inputs.js';
-import { createRunner } from '../../src/checks/runner.js';
-import { builtinClasses } from '../../src/pipeline/builtin-classes.js';
-import { loadComposite } from '../../src/pipeline/load.js';
-import { probe } from '../../src/pipeline/probe.js';
-import { loadTf, selectBackend } from '../../src/pipeline/tf-instance.js';
-import { buildTwin } from '../../src/pipeline/twin.js';
-import { example } from '../helpers/run.js';
+import { makeInputs, sampleSpace } from '../../../src/checks/harness/fake-inputs.js';
+import { createRunner } from '../../../src/checks/harness/runner.js';
+import { builtinClasses } from '../../../src/tfjs/builtin-classes.js';
+import { loadComposite } from '../../../src/pipeline/load.js';
+import { probe } from '../../../src/pipeline/probe.js';
+import { loadTf, selectBackend } from '../../../src/tfjs/tf-instance.js';
+import { buildTwin } from '../../../src/pipeline/twin.js';
+import { example } from '../../helpers/run.js';
 
 describe('runner', async () => {
   const file = example('tracker/composite.ts');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { LayersModel, Tensor, layers } from '@tensorflow/tfjs';
-import type { Shape } from '../model/shape.js';
-import type { Tf } from '../pipeline/tf-instance.js';
+import type { Shape } from '../../model/shape.js';
+import type { Tf } from '../../tfjs/tf-instance.js';
 
 /** The user's optional hints (`export const mini: MiniSpec`), keyed by input name, position or first consumer. */
 export interface InputHint {

@@ -1,6 +1,6 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
-import type { DType, Shape } from '../model/shape.js';
-import type { CheckContext, CheckOutcome } from './check.js';
+import type { DType, Shape } from '../../model/shape.js';
+import type { CheckContext, CheckOutcome } from '../check.js';
 import type { Sample } from './fake-inputs.js';
 import { propertyCheck } from './property-check.js';
 import type { Observation, TensorSummary } from './observe.js';
