@@ -4,9 +4,11 @@
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import buildTracker from '../examples/tracker/composite.js';
-import { builtinClasses } from '../src/tfjs/builtin-classes.js';
-import { loadComposite } from '../src/pipeline/load.js';
+import { resolveOptions } from '../src/config.js';
+import { discover } from '../src/pipeline/discover.js';
+import { load } from '../src/pipeline/load.js';
 import { probe } from '../src/pipeline/probe.js';
+import { builtinClasses } from '../src/tfjs/builtin-classes.js';
 import { selectBackend } from '../src/tfjs/tf-instance.js';
 import { buildTwin } from '../src/pipeline/twin.js';
 
@@ -31,8 +33,9 @@ const real = buildTracker();
 const buildMs = performance.now() - t0;
 const realMs = step(real);
 
-const loaded = await loadComposite(file, tf, { exportName: undefined, timeoutMs: 600_000 });
-const probed = probe(tf, loaded.model, { minParams: 10_000, file, builtins: builtinClasses(tf), applySites: loaded.applySites });
+const ctx = { tf, opts: resolveOptions(file, { timeout: 600 }), backend: 'cpu', builtins: builtinClasses(tf), hooks: {} };
+const loaded = await load(ctx.opts.file, ctx);
+const probed = probe(discover(loaded, ctx), ctx);
 const twin = buildTwin(tf, probed, file, 1).model;
 step(twin); // warm up
 const twinRuns = Array.from({ length: 5 }, () => step(twin)).sort((a, b) => a - b);

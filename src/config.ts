@@ -1,56 +1,20 @@
-import { resolve } from 'node:path';
-import { CHECK_IDS, isCheckId, type CheckId } from './checks/registry.js';
-import { DEFAULTS } from './defaults.js';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ScaffoldError } from './errors.js';
-import type { BackendName } from './tfjs/tf-instance.js';
+import { CHECK_IDS, isCheckId } from './model/check-id.js';
+import type { Options, ResolvedOptions } from './model/options.js';
 
-/** Options of `scaffold()`; every one is optional (see ResolvedOptions for the defaults). */
-export interface Options {
-  /** Folder for the emitted twin. Default: `<name>.mini/` beside the composite. */
-  out?: string;
-  /** Seed of the fake data and the twin's weights. Default: 42, so two runs on the same input agree. */
-  seed?: number;
-  /** fast-check runs per property. Default: 100. */
-  runs?: number;
-  /** Run only these checks. */
-  only?: string[];
-  /** Skip these checks. */
-  skip?: string[];
-  /** tfjs backend. Default: `cpu`. */
-  backend?: BackendName;
-  /** The module export that builds the model. Default: `default`. */
-  exportName?: string;
-  /** Built-in layers with at least this many parameters are components. Default: 10,000. */
-  minParams?: number;
-  /** Write the twin. Default: true. */
-  emit?: boolean;
-  /** Overwrite files that scaffold-mini did not generate. Default: false. */
-  force?: boolean;
-  /** Seconds the module import and the factory may take. Default: 60. */
-  timeout?: number;
-  /** A module exporting the user's preprocessing function, fingerprinted by the `environment` check. */
-  preprocess?: string;
-  /** The component `overfit` keeps real (slow: it trains the real thing). */
-  overfitReal?: string;
+export type { Options, ResolvedOptions } from './model/options.js';
+
+/**
+ * The default of every option. Light on purpose (no check, no tfjs): the command's watchdog
+ * process reads the time and memory limits from here.
+ */
+export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', minParams: 10_000, timeout: 60, maxMemoryMb: 4096 } as const;
+
+/** Default output folder: `<name>.mini/` beside the composite. */
+export function defaultOutDir(file: string): string {
+  return join(dirname(file), `${basename(file, extname(file))}.mini`);
 }
-
-export interface ResolvedOptions {
-  file: string;
-  out: string | undefined;
-  seed: number;
-  runs: number;
-  checks: CheckId[];
-  backend: BackendName;
-  exportName: string | undefined;
-  minParams: number;
-  emit: boolean;
-  force: boolean;
-  timeoutMs: number;
-  preprocess: string | undefined;
-  overfitReal: string | undefined;
-}
-
-export { DEFAULTS };
 
 /** Fills every default in one place and rejects unusable values (E_ARGS). */
 export function resolveOptions(file: string, options: Options = {}): ResolvedOptions {
@@ -65,7 +29,9 @@ export function resolveOptions(file: string, options: Options = {}): ResolvedOpt
   const positive = (name: string, value: number | undefined, fallback: number, min = 1): number => {
     const v = value ?? fallback;
     if (!Number.isInteger(v) || v < min) {
-      throw new ScaffoldError('E_ARGS', `--${name} must be a whole number of at least ${min}, got ${String(value)}`, { hint: `omit --${name} for the default (${fallback})` });
+      throw new ScaffoldError('E_ARGS', `--${name} must be a whole number of at least ${min}, got ${String(value)}`, {
+        hint: `omit --${name} for the default (${fallback})`,
+      });
     }
     return v;
   };
@@ -75,9 +41,10 @@ export function resolveOptions(file: string, options: Options = {}): ResolvedOpt
       hint: `omit --seed for the default (${DEFAULTS.seed})`,
     });
   }
+  const absolute = resolve(file);
   return {
-    file: resolve(file),
-    out: options.out === undefined ? undefined : resolve(options.out),
+    file: absolute,
+    out: resolve(options.out ?? defaultOutDir(absolute)),
     seed,
     runs: positive('runs', options.runs, DEFAULTS.runs),
     checks,

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import { premiseFailed, type Check, type CheckContext } from './check.js';
+import type { Check, CheckContext } from './check.js';
 import { maxDifference, sampleOf } from './harness/compare.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import { firstDifference, formatDifference } from './harness/pass-diff.js';
@@ -11,9 +11,8 @@ import { tensorNames } from './harness/tensor-names.js';
 export const batchIndependence: Check = {
   id: 'batch-independence',
   proves: "each sample's outputs are the same alone as inside a batch",
+  requires: ['determinism'],
   run(ctx) {
-    const premise = premiseFailed(ctx, 'determinism');
-    if (premise) return premise;
     const names = tensorNames(ctx.probe);
     const unchartable = new Set<number>();
     const charts = chartEvery();

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import { premiseFailed, type Check, type CheckContext } from './check.js';
+import type { Check, CheckContext } from './check.js';
 import { alignedDifference } from './harness/compare.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import { formatDifference } from './harness/pass-diff.js';
@@ -16,9 +16,8 @@ import { tensorNames } from './harness/tensor-names.js';
 export const causality: Check = {
   id: 'causality',
   proves: 'for a sequence input hinted causal, the output at step t depends on no input step after t',
+  requires: ['determinism'],
   run(ctx) {
-    const premise = premiseFailed(ctx, 'determinism');
-    if (premise) return premise;
     const causal = ctx.space.plans.map((p, i) => ({ p, i })).filter(({ p }) => p.causal && p.shape.length >= 2);
     if (causal.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'no input is hinted causal: true' };
     const names = tensorNames(ctx.probe);

@@ -1,13 +1,15 @@
 import type { LayersModel } from '@tensorflow/tfjs';
+import type { CheckId } from '../model/check-id.js';
+import type { OutputFile } from '../model/emitted.js';
+import type { ProbeResult } from '../model/probe.js';
 import type { Finding } from '../model/report.js';
+import type { SampleSpace } from '../model/sample.js';
 import type { SourceLocation } from '../model/source.js';
-import type { ProbeResult } from '../pipeline/probe.js';
+import type { Twin } from '../model/twin.js';
 import type { Tf } from '../tfjs/tf-instance.js';
-import type { Twin } from '../pipeline/twin.js';
-import type { SampleSpace } from './harness/fake-inputs.js';
 import type { Observer } from './harness/observe.js';
-import type { Runner } from './harness/runner.js';
 import type { PassCache } from './harness/pass-cache.js';
+import type { Runner } from './harness/runner.js';
 
 /** What every check gets: the probed composite, its twin, and shared fake-data machinery. */
 export interface CheckContext {
@@ -24,18 +26,19 @@ export interface CheckContext {
   runner: Runner;
   /** Base passes per sample, shared by the checks. */
   passes: PassCache;
-  /** Outcomes of the checks that ran before this one, by id (later checks skip on a failed premise). */
-  earlier: ReadonlyMap<string, CheckOutcome>;
+  /** Outcomes of the checks that ran before this one, by id. */
+  earlier: ReadonlyMap<CheckId, CheckOutcome>;
   /** The user's source line for a layer or component name (its `.apply` call), when known. */
   sourceOf(name: string): SourceLocation | undefined;
   /** Where the factory called `model.compile`, when it did. */
   compileSite: SourceLocation | undefined;
+  /** The twin again, with this one component kept real (`--overfit-real`). */
+  twinWithReal(component: string): Twin;
   /** What the checks need of the run's options. */
   options: {
     /** The output folder (`<name>.mini/` by default); written only when `emit`. */
     outDir: string;
     emit: boolean;
-    force: boolean;
     /** `--preprocess FILE`: a module exporting the user's preprocessing function. */
     preprocess: string | undefined;
     backend: string;
@@ -64,18 +67,19 @@ export interface CheckOutcome {
   reason?: string;
   /** activation-health's per-layer statistics. */
   activity?: LayerActivity[];
+  /** Files for the emit stage to write (checks write none themselves). */
+  files?: OutputFile[];
 }
 
 /** One check behind the common interface; ids are the contract's (section 5). */
 export interface Check {
-  readonly id: string;
+  readonly id: CheckId;
   /** One line for `--help` and the README. */
   readonly proves: string;
+  /**
+   * Checks this one builds on: when one of them ran and failed, this one is skipped (its
+   * differences would be noise) with the reason "'id' failed: fix that first".
+   */
+  readonly requires?: readonly CheckId[];
   run(ctx: CheckContext): Promise<CheckOutcome> | CheckOutcome;
-}
-
-/** A skip outcome when an earlier check this one relies on failed (its differences would be noise). */
-export function premiseFailed(ctx: CheckContext, ...ids: string[]): CheckOutcome | null {
-  const failed = ids.find((id) => ctx.earlier.get(id)?.status === 'fail');
-  return failed ? { status: 'skip', runs: 0, findings: [], reason: `'${failed}' failed: fix that first` } : null;
 }

@@ -3,8 +3,8 @@ import { dirname, join, relative } from 'node:path';
 import type { Finding } from '../model/report.js';
 import { findUp } from '../find-up.js';
 import { lineOf } from '../source-text.js';
-import { fingerprintChange, fingerprintPreprocess, readFingerprint, writeFingerprint } from './harness/preprocess.js';
-import type { Check, CheckContext } from './check.js';
+import { fingerprintChange, fingerprintPreprocess, fingerprintText, readFingerprint } from './harness/preprocess.js';
+import type { Check, CheckContext, CheckOutcome } from './check.js';
 
 const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
 const EXACT = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -20,8 +20,9 @@ export const environment: Check = {
   proves: 'package versions are pinned, and the preprocessing gives the same output as last time',
   async run(ctx) {
     const findings = [...pinning(ctx.file)];
-    if (ctx.options.preprocess) findings.push(...(await preprocessing(ctx, ctx.options.preprocess)));
-    return { status: 'pass', runs: 1, findings };
+    const preprocess = ctx.options.preprocess ? await preprocessing(ctx, ctx.options.preprocess) : { findings: [], files: [] };
+    findings.push(...preprocess.findings);
+    return { status: 'pass', runs: 1, findings, ...(preprocess.files.length ? { files: preprocess.files } : {}) };
   },
 };
 
@@ -66,18 +67,20 @@ function pinning(composite: string): Finding[] {
   return findings;
 }
 
-async function preprocessing(ctx: CheckContext, file: string): Promise<Finding[]> {
+/** The fingerprint's findings, and the fingerprint file to record when there is none yet. */
+async function preprocessing(ctx: CheckContext, file: string): Promise<{ findings: Finding[]; files: NonNullable<CheckOutcome['files']> }> {
   const now = await fingerprintPreprocess(ctx.tf, file, ctx.options.timeoutMs);
   const path = join(ctx.options.outDir, 'fingerprint.json');
   const before = await readFingerprint(path);
   const shown = relative(process.cwd(), path) || path;
   if (!before) {
-    if (ctx.options.emit) await writeFingerprint(path, now, ctx.options.force);
-    return [{ check: 'environment', severity: 'info', where: 'preprocess', source: { file, line: 1 }, message: `preprocessing fingerprint ${now.sha256.slice(0, 12)} (output [${now.shape.join(', ')}] ${now.dtype}) ${ctx.options.emit ? `recorded in ${shown}` : 'not recorded (--no-emit)'}` }];
+    const files = ctx.options.emit ? [{ path, contents: fingerprintText(now) }] : [];
+    const findings: Finding[] = [{ check: 'environment', severity: 'info', where: 'preprocess', source: { file, line: 1 }, message: `preprocessing fingerprint ${now.sha256.slice(0, 12)} (output [${now.shape.join(', ')}] ${now.dtype}) ${ctx.options.emit ? `recorded in ${shown}` : 'not recorded (--no-emit)'}` }];
+    return { findings, files };
   }
   const change = fingerprintChange(before, now);
-  if (!change) return [];
-  return [
+  if (!change) return { findings: [], files: [] };
+  const findings: Finding[] = [
     {
       check: 'environment',
       severity: 'warning',
@@ -87,4 +90,5 @@ async function preprocessing(ctx: CheckContext, file: string): Promise<Finding[]
       counterexample: { recorded: before.sha256.slice(0, 12), now: now.sha256.slice(0, 12) },
     },
   ];
+  return { findings, files: [] };
 }

@@ -2,8 +2,9 @@ import type { LayerVariable, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../tfjs/activation.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
-import { premiseFailed, type Check, type CheckContext } from './check.js';
-import { makeInputs, type Sample } from './harness/fake-inputs.js';
+import type { Check, CheckContext } from './check.js';
+import { makeInputs } from './harness/fake-inputs.js';
+import type { Sample } from '../model/sample.js';
 import { outputLosses, type OutputLoss } from './harness/losses.js';
 import { propertyCheck, type Violation } from './harness/property-check.js';
 
@@ -16,9 +17,8 @@ import { propertyCheck, type Violation } from './harness/property-check.js';
 export const gradientFlow: Check = {
   id: 'gradient-flow',
   proves: 'every trainable weight outside frozen layers gets a non-zero gradient from the loss',
+  requires: ['determinism'],
   run(ctx) {
-    const premise = premiseFailed(ctx, 'determinism');
-    if (premise) return premise;
     const activations = ctx.probe.model.outputs.map((t) => finalActivation(t.sourceLayer));
     const losses = outputLosses(ctx.probe.model, activations);
     const vars = ctx.twin.model.trainableWeights;

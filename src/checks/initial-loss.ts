@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../tfjs/activation.js';
-import { premiseFailed, type Check } from './check.js';
+import type { Check } from './check.js';
 import { outputLosses, type OutputLoss } from './harness/losses.js';
 import { basePass, firstSamples } from './harness/samples.js';
 
@@ -26,9 +26,8 @@ const BINS = 10;
 export const initialLoss: Check = {
   id: 'initial-loss',
   proves: 'the loss at initialisation is near the chance-level loss for that output and loss',
+  requires: ['output-activation'],
   run(ctx) {
-    const premise = premiseFailed(ctx, 'output-activation');
-    if (premise) return premise;
     const { tf } = ctx;
     const outputs = ctx.probe.model.outputs;
     const losses = outputLosses(ctx.probe.model, outputs.map((t) => finalActivation(t.sourceLayer)));

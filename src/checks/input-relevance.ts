@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import { premiseFailed, type Check } from './check.js';
+import type { Check } from './check.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import { exactDifference } from './harness/pass-diff.js';
 import { propertyCheck } from './harness/property-check.js';
@@ -8,9 +8,8 @@ import { propertyCheck } from './harness/property-check.js';
 export const inputRelevance: Check = {
   id: 'input-relevance',
   proves: 'each model input influences at least one output',
+  requires: ['determinism', 'batch-independence'],
   run(ctx) {
-    const premise = premiseFailed(ctx, 'determinism', 'batch-independence');
-    if (premise) return premise;
     if (ctx.space.plans.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the model has no inputs' };
     return propertyCheck(ctx, 'input-relevance', (sample) => {
       const { tf, runner, space } = ctx;

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import { readsMask } from '../tfjs/mask-behaviour.js';
-import { premiseFailed, type Check, type CheckContext } from './check.js';
+import type { Check, CheckContext } from './check.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import { firstDifference, formatDifference } from './harness/pass-diff.js';
 import { propertyCheck } from './harness/property-check.js';
@@ -23,9 +23,8 @@ interface Stale {
 export const maskProvenance: Check = {
   id: 'mask-provenance',
   proves: 'every layer receives the mask its own inputs carry under Keras rules, and no other',
+  requires: ['determinism'],
   run(ctx) {
-    const premise = premiseFailed(ctx, 'determinism');
-    if (premise) return premise;
     const names = tensorNames(ctx.probe);
     const warnings = new Map<string, Finding>();
     const outcome = propertyCheck(ctx, 'mask-provenance', (sample) => {

@@ -1,10 +1,11 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { ScaffoldError } from '../errors.js';
-import { buildTwin } from '../pipeline/twin.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
 import { finalActivation } from '../tfjs/activation.js';
-import { premiseFailed, type Check, type CheckContext } from './check.js';
-import { makeInputs, type Sample } from './harness/fake-inputs.js';
+import type { CheckId } from '../model/check-id.js';
+import type { Check, CheckContext } from './check.js';
+import { makeInputs } from './harness/fake-inputs.js';
+import type { Sample } from '../model/sample.js';
 import { outputLosses, type OutputLoss } from './harness/losses.js';
 import { firstSamples } from './harness/samples.js';
 
@@ -45,10 +46,9 @@ interface Phase {
 export const overfit: Check = {
   id: 'overfit',
   proves: 'the twin drives the loss near zero on one sample, then on two samples with different targets',
+  // An output that cannot take the targets' values (or is constant) is reported there already.
+  requires: ['output-activation'],
   run(ctx) {
-    // An output that cannot take the targets' values (or is constant) is reported there already.
-    const premise = premiseFailed(ctx, 'output-activation');
-    if (premise) return premise;
     const model = ctx.options.overfitReal ? partlyRealTwin(ctx, ctx.options.overfitReal) : ctx.twin.model;
     const trainer = { ...ctx, model };
     const vars = model.trainableWeights.map((w) => w.read() as Variable);
@@ -279,7 +279,7 @@ function partlyRealTwin(ctx: CheckContext, name: string): LayersModel {
   if (!names.includes(name)) {
     throw new ScaffoldError('E_ARGS', `--overfit-real: the composite has no component '${name}'`, { hint: `its components are: ${names.join(', ')}` });
   }
-  return buildTwin(ctx.tf, ctx.probe, ctx.file, ctx.seed, { keepReal: name }).model;
+  return ctx.twinWithReal(name).model;
 }
 
 function total(ctx: CheckContext, losses: OutputLoss[], targets: Tensor[], outputs: Tensor[]): Scalar {
@@ -289,7 +289,7 @@ function total(ctx: CheckContext, losses: OutputLoss[], targets: Tensor[], outpu
 /** What earlier checks found that explains a twin that cannot learn. */
 function likelyCauses(ctx: CheckContext): string[] {
   const causes: string[] = [];
-  const said = (id: string): string | undefined => ctx.earlier.get(id)?.findings.find((f) => f.severity === 'error')?.message;
+  const said = (id: CheckId): string | undefined => ctx.earlier.get(id)?.findings.find((f) => f.severity === 'error')?.message;
   const gradient = said('gradient-flow');
   if (gradient) causes.push(`a blocked gradient (gradient-flow: ${gradient})`);
   const activation = said('output-activation');

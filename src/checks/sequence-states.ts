@@ -1,7 +1,7 @@
 import type { Tensor, layers } from '@tensorflow/tfjs';
 import type { MiniStubLayer } from '../../stubs/index.js';
 import type { Check, CheckContext } from './check.js';
-import type { Sample } from './harness/fake-inputs.js';
+import type { Sample } from '../model/sample.js';
 import { basePass } from './harness/samples.js';
 import { propertyCheck, type Violation } from './harness/property-check.js';
 import type { TensorValue } from './harness/runner.js';

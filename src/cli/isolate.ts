@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULTS } from '../defaults.js';
+import { DEFAULTS } from '../config.js';
 import { formatError, ScaffoldError } from '../errors.js';
+import type { UserPhase } from '../model/progress.js';
+import { numberFlag } from './flags.js';
 
 /** Set in the child process that does the work. */
 export const CHILD_ENV = 'SCAFFOLD_MINI_CHILD';
 /** How long after the time limit the watchdog gives a phase before it stops the child. */
 const GRACE_MS = 1000;
 
-type Phase = 'import' | 'factory' | 'probe' | 'twin' | 'checks';
+type Phase = UserPhase;
 const WATCHED: Record<Phase, string | null> = {
   import: 'importing the module',
   factory: "running the module's factory",
@@ -26,9 +28,9 @@ const WATCHED: Record<Phase, string | null> = {
  * through unchanged; SIGINT and SIGTERM are handed on (the child's writes are atomic).
  */
 export function runIsolated(argv: string[]): Promise<number> {
-  const timeoutMs = (numberOption(argv, '--timeout') ?? DEFAULTS.timeout) * 1000;
+  const timeoutMs = (numberFlag(argv, 'timeout') ?? DEFAULTS.timeout) * 1000;
   // The child's memory limit: user code that allocates without end stops there, not the machine.
-  const memoryMb = numberOption(argv, '--max-memory') ?? DEFAULTS.maxMemoryMb;
+  const memoryMb = numberFlag(argv, 'max-memory') ?? DEFAULTS.maxMemoryMb;
   const entry = fileURLToPath(new URL('./entry.js', import.meta.url));
   const child = spawn(process.execPath, [`--max-old-space-size=${memoryMb + 512}`, ...process.execArgv, entry, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
@@ -81,16 +83,6 @@ export function runIsolated(argv: string[]): Promise<number> {
       resolve(code ?? (signal === 'SIGINT' ? 130 : 1));
     });
   });
-}
-
-/** A positive number option (`--name N` or `--name=N`), read without the CLI parser (the parent stays light). */
-function numberOption(argv: string[], name: string): number | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    const value = a.startsWith(`${name}=`) ? a.slice(name.length + 1) : a === name ? argv[i + 1] : undefined;
-    if (value !== undefined && Number(value) > 0) return Number(value);
-  }
-  return undefined;
 }
 
 function outOfMemory(limitMb: number, phase: Phase | undefined): ScaffoldError {

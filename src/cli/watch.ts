@@ -3,7 +3,8 @@ import { basename, dirname, relative } from 'node:path';
 import type { Options } from '../config.js';
 import { formatError, isScaffoldError } from '../errors.js';
 import type { Finding, Report } from '../model/report.js';
-import { run, type RunHooks } from '../pipeline/run.js';
+import type { RunHooks } from '../model/progress.js';
+import { run } from '../pipeline/run.js';
 
 export interface WatchIo {
   /** Prints a block of output (the first run's summary, then what changed). */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, parse, relative, sep } from 'node:path';
 import type { Node } from 'ts-morph';
+import type { TypeErrorAt } from '../model/emitted.js';
 import type { TwinSpec } from '../model/twin-spec.js';
 import { readImports, type CompositeImports } from './composite-imports.js';
 import { formatKey, formatLiteral } from './format-literal.js';
@@ -9,7 +10,7 @@ import { generateWiring } from './generate-wiring.js';
 import { NameScope } from './identifiers.js';
 import { bindingNames, keepDeclarations } from './keep-declarations.js';
 import { locateConstructions, type Construction } from './locate-constructions.js';
-import { typeErrorNote, typeErrors } from './type-check.js';
+import { typeErrorLine, typeErrors } from './type-check.js';
 import { packageInfo } from '../package-info.js';
 import { parseComposite, type ParsedComposite } from './parse-composite.js';
 import { renderTemplate } from './render-templates.js';
@@ -26,7 +27,7 @@ export interface RenderOptions {
   headerLines?: readonly string[];
   /** What the header's paths are relative to. Default: `process.cwd()`. */
   cwd?: string;
-  /** Also type-check the composite (about 1.5 s), its errors as header notes. Default: false. */
+  /** Also type-check the composite (about 1.5 s), its errors kept in the header. Default: false. */
   typeCheck?: boolean;
 }
 
@@ -37,6 +38,8 @@ export interface RenderedTwin {
   mode: 'rewritten' | 'generated';
   /** Why generated mode was used, and what the user should know about the twin. */
   notes: string[];
+  /** Type errors of the composite (with `typeCheck`). */
+  typeErrors: TypeErrorAt[];
 }
 
 /**
@@ -75,14 +78,12 @@ export async function renderTwin(spec: TwinSpec, options: RenderOptions): Promis
   if (text.startsWith('#!')) notes.push('the shebang line was dropped: the header must come first');
   // Type errors of the composite (tsx ran it without checking): kept in the header, so that a cached
   // twin reports them again.
-  if (options.typeCheck) {
-    for (const error of typeErrors(parsed.tm, spec.compositeFile)) notes.push(typeErrorNote(spec.compositeFile, options.cwd ?? process.cwd(), error));
-  }
+  const errors = options.typeCheck ? typeErrors(parsed.tm, spec.compositeFile) : [];
 
   const cwd = options.cwd ?? process.cwd();
   const header = { version: packageInfo().version, composite: relative(cwd, spec.compositeFile).split(sep).join('/') };
   const noteLines = notes.filter((n) => !n.startsWith('generated mode:')).map((n) => `note: ${n}`);
-  const headerLines = [modeLine, ...noteLines, ...(options.headerLines ?? [])];
+  const headerLines = [modeLine, ...noteLines, ...errors.map(typeErrorLine), ...(options.headerLines ?? [])];
   const extra = addedImports(names, imports.tfPackage, spec.components.length > 0);
   const contents = await renderTemplate('twin.ts.hbs', {
     header: generatedHeader({ ...header, lines: headerLines }).trimEnd(),
@@ -93,7 +94,7 @@ export async function renderTwin(spec: TwinSpec, options: RenderOptions): Promis
   });
   const twinPath = join(options.outDir, `${parse(spec.compositeFile).name}.mini.ts`);
   const stubs = await renderStubFiles(options.outDir, header);
-  return { files: [{ path: twinPath, contents }, ...stubs], mode, notes };
+  return { files: [{ path: twinPath, contents }, ...stubs], mode, notes, typeErrors: errors };
 }
 
 function twinNames(scope: NameScope, imports: CompositeImports): TwinNames {

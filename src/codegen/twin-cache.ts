@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TypeErrorAt } from '../model/emitted.js';
 import type { TwinSpec } from '../model/twin-spec.js';
 
 const FINGERPRINT = /^\/\/ fingerprint: ([0-9a-f]{16})$/m;
 const MODE = /^\/\/ mode: (rewritten|generated)\b/m;
 const NOTE = /^\/\/ note: (.*)$/gm;
+/** The header line typeErrorLine (type-check.ts) writes. */
+const TYPE_ERROR = /^\/\/ type error: line (\d+): (.*)$/gm;
 
 /** What an up-to-date twin on disk says of itself. */
 export interface CachedTwin {
   mode: 'rewritten' | 'generated';
   notes: string[];
+  typeErrors: TypeErrorAt[];
 }
 
 /** A digest of everything the emitted files depend on: the tool's version, the composite's text and the twin spec. */
@@ -34,7 +38,11 @@ export function cachedTwin(twinFile: string, outDir: string, fingerprint: string
   if (head === undefined || FINGERPRINT.exec(head)?.[1] !== fingerprint) return undefined;
   const mode = MODE.exec(head)?.[1] as CachedTwin['mode'] | undefined;
   if (!mode) return undefined;
-  return { mode, notes: [...head.matchAll(NOTE)].map((m) => m[1] ?? '') };
+  return {
+    mode,
+    notes: [...head.matchAll(NOTE)].map((m) => m[1] ?? ''),
+    typeErrors: [...head.matchAll(TYPE_ERROR)].map((m) => ({ line: Number(m[1]), message: m[2] ?? '' })),
+  };
 }
 
 function readHead(file: string): string | undefined {

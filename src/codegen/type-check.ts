@@ -1,8 +1,9 @@
-import { dirname, relative } from 'node:path';
+import { dirname } from 'node:path';
 import { findUp } from '../find-up.js';
+import type { TypeErrorAt } from '../model/emitted.js';
 import type { TsMorphModule } from './parse-composite.js';
 
-/** At most this many type errors are reported (each is a note in the twin's header, then a warning). */
+/** At most this many type errors are reported (each is a line of the twin's header, then a warning). */
 const MAX_ERRORS = 5;
 const UNRESOLVED = new Set([2307, 7016]);
 
@@ -11,7 +12,7 @@ const UNRESOLVED = new Set([2307, 7016]);
  * (strict defaults without one). tsx runs the module without checking types, so these are
  * warnings: the module ran anyway. About 1.5 s for a module importing tfjs, in the emit worker.
  */
-export function typeErrors(tm: TsMorphModule, file: string): { line: number; message: string }[] {
+export function typeErrors(tm: TsMorphModule, file: string): TypeErrorAt[] {
   if (!/\.m?ts$/.test(file)) return [];
   const tsConfigFilePath = findUp(dirname(file), 'tsconfig.json');
   const compilerOptions = { noEmit: true, skipLibCheck: true };
@@ -38,7 +39,7 @@ export function typeErrors(tm: TsMorphModule, file: string): { line: number; mes
     .map((d) => ({ line: d.getLineNumber() ?? 1, message: `TS${d.getCode()}: ${tm.ts.flattenDiagnosticMessageText(d.getMessageText() as string, ' ')}` }));
 }
 
-/** The header note of one type error (read back by run.ts, also from a cached twin). */
-export function typeErrorNote(file: string, cwd: string, error: { line: number; message: string }): string {
-  return `type error at ${relative(cwd, file) || file}:${error.line}: ${error.message}`;
+/** The header line of one type error of the composite (read back by twin-cache.ts from a cached twin). */
+export function typeErrorLine(error: TypeErrorAt): string {
+  return `type error: line ${error.line}: ${error.message}`;
 }

@@ -1,65 +1,56 @@
 import { basename, extname, join } from 'node:path';
 import { startWorker } from '../codegen/start-worker.js';
-import { deserializeError, type SerializedError } from '../errors.js';
-import type { ResolvedOptions } from '../config.js';
-import type { Report } from '../model/report.js';
-import type { GraphSpec, TwinSpec } from '../model/twin-spec.js';
-import type { DType, Shape } from '../model/shape.js';
-import type { LoadedComposite } from './load.js';
-import type { ProbeResult } from './probe.js';
-import type { Twin } from './twin.js';
-import { defaultOutDir } from './out-dir.js';
 import { cachedTwin, fingerprintLine, twinFingerprint } from '../codegen/twin-cache.js';
+import { deserializeError, type SerializedError } from '../errors.js';
+import type { LoadedComposite } from '../model/composite.js';
+import type { Emitted, TypeErrorAt } from '../model/emitted.js';
+import type { ProbeResult } from '../model/probe.js';
+import type { RunContext } from '../model/run-context.js';
+import type { DType, Shape } from '../model/shape.js';
+import type { Twin } from '../model/twin.js';
+import type { GraphSpec, TwinSpec } from '../model/twin-spec.js';
 import { packageInfo } from '../package-info.js';
-
-export interface Emitted {
-  twinFile: string;
-  /** The twin on disk was already up to date (same fingerprint): nothing was rendered. */
-  cached: boolean;
-  /** Time the worker spent rendering and writing. */
-  ms: number;
-  mode: 'rewritten' | 'generated';
-  notes: string[];
-  writeReport(report: Report): Promise<void>;
-}
 
 /** What emitting needs from the earlier stages. */
 export interface EmitInput {
-  opts: ResolvedOptions;
   loaded: LoadedComposite;
   probed: ProbeResult;
   twin: Twin;
 }
 
 /**
- * Starts rendering the twin (rewritten user code, or generated from the graph) and writing it
- * atomically, in a worker thread: the caller runs the checks meanwhile and awaits the result.
+ * The emit stage. Starts rendering the twin (rewritten user code, or generated from the graph)
+ * and writing it atomically, in a worker thread: the caller runs the checks meanwhile and awaits
+ * the result, then hands it the report to write beside the twin.
  */
-export function startEmit(input: EmitInput): Promise<Emitted> {
-  const { opts } = input;
-  const outDir = opts.out ?? defaultOutDir(opts.file);
-  const spec = twinSpec(input);
+export function emit(input: EmitInput, ctx: Pick<RunContext, 'opts'>): Promise<Emitted> {
+  const { opts } = ctx;
+  const outDir = opts.out;
+  const spec = twinSpec(input, ctx);
   const fingerprint = twinFingerprint(packageInfo().version, input.loaded.source, spec);
   const job = { spec, outDir, force: opts.force, cwd: process.cwd(), headerLines: [fingerprintLine(fingerprint)] };
-  const twinFile = join(outDir, `${basename(opts.file, extname(opts.file))}.mini.ts`);
+  const name = basename(opts.file, extname(opts.file));
+  const twinFile = join(outDir, `${name}.mini.ts`);
   const done = (result: WorkerResult & { cached: boolean }): Emitted => ({
     twinFile,
     cached: result.cached,
     ms: result.ms,
     mode: result.mode,
     notes: result.notes,
-    writeReport: async (report) => {
-      const [{ writeGenerated }, { renderMiniTest }, { renderHtml, readSourceText }] = await Promise.all([
+    typeErrors: result.typeErrors,
+    write: async (report, files) => {
+      const [{ writeGenerated }, { renderMiniTest }, { renderReport }] = await Promise.all([
         import('../codegen/write-files.js'),
         import('../codegen/mini-test.js'),
-        import('../reporters/html.js'),
+        import('../reporters/index.js'),
       ]);
-      const testFile = join(outDir, `${basename(opts.file, extname(opts.file))}.mini.test.ts`);
+      const testFile = join(outDir, `${name}.mini.test.ts`);
       await writeGenerated(
         [
-          { path: join(outDir, 'report.json'), contents: `${JSON.stringify(report, null, 2)}\n` },
-          { path: join(outDir, 'report.html'), contents: renderHtml(report, { source: readSourceText }) },
+          { path: join(outDir, 'report.json'), contents: await renderReport('json', report) },
+          { path: join(outDir, 'report.html'), contents: await renderReport('html', report) },
           { path: testFile, contents: await renderMiniTest(opts, outDir, testFile) },
+          ...files,
         ],
         { force: opts.force },
       );
@@ -73,6 +64,7 @@ export function startEmit(input: EmitInput): Promise<Emitted> {
 interface WorkerResult {
   mode: Emitted['mode'];
   notes: string[];
+  typeErrors: TypeErrorAt[];
   ms: number;
 }
 type WorkerReply = ({ ok: true } & WorkerResult) | { ok: false; error: SerializedError };
@@ -83,7 +75,7 @@ function runWorker(job: object): Promise<WorkerResult> {
     let replied = false;
     worker.once('message', (reply: WorkerReply) => {
       replied = true;
-      if (reply.ok) resolvePromise({ mode: reply.mode, notes: reply.notes, ms: reply.ms });
+      if (reply.ok) resolvePromise({ mode: reply.mode, notes: reply.notes, typeErrors: reply.typeErrors, ms: reply.ms });
       else reject(deserializeError(reply.error));
     });
     worker.once('error', reject);
@@ -93,7 +85,7 @@ function runWorker(job: object): Promise<WorkerResult> {
   });
 }
 
-function twinSpec({ opts, loaded, probed, twin }: EmitInput): TwinSpec {
+function twinSpec({ loaded, probed, twin }: EmitInput, { opts }: Pick<RunContext, 'opts'>): TwinSpec {
   return {
     compositeFile: opts.file,
     exportName: loaded.exportName,

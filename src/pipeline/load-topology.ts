@@ -1,8 +1,7 @@
 import { ScaffoldError, displayPath } from '../errors.js';
 import { lineAt, lineOf } from '../source-text.js';
-import type { ApplySites, CompileSites } from '../tfjs/apply-sites.js';
+import type { ApplySites, CompileSites, LoadedComposite } from '../model/composite.js';
 import { withFreeInitializers } from '../tfjs/free-init.js';
-import type { LoadedComposite } from './load.js';
 import type { Tf } from '../tfjs/tf-instance.js';
 
 /**

@@ -1,42 +1,22 @@
-import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { displayPath, ScaffoldError } from '../errors.js';
+import type { LoadedComposite } from '../model/composite.js';
+import type { RunContext } from '../model/run-context.js';
 import type { SourceLocation } from '../model/source.js';
+import { lineAt } from '../source-text.js';
+import { recordApplySites } from '../tfjs/apply-sites.js';
 import { withFreeInitializers } from '../tfjs/free-init.js';
-import { loadTopology } from './load-topology.js';
-import { lineAt, lineOf } from '../source-text.js';
-import { recordApplySites, type ApplySites, type CompileSites } from '../tfjs/apply-sites.js';
-import type { Tf } from '../tfjs/tf-instance.js';
 import { frameLocation, userFrames } from '../tfjs/user-frames.js';
-
-export const COMPOSITE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'] as const;
-
-export interface LoadedComposite {
-  model: import('@tensorflow/tfjs').LayersModel;
-  exportName: string;
-  exportKind: 'factory' | 'async-factory' | 'instance';
-  /** The module's other exports (hints live in `mini`). */
-  exports: Record<string, unknown>;
-  source: string;
-  applySites: ApplySites;
-  compileSites: CompileSites;
-  /** The composite and the user's files it imported (absolute paths). */
-  files: string[];
-}
-
-export interface LoadOptions {
-  exportName: string | undefined;
-  timeoutMs: number;
-  /** The user's code begins to run: its import, then its factory (the watchdog of isolate.ts names them). */
-  onStage?: (stage: 'import' | 'factory') => void;
-}
+import { importModule, readSource, withTimeout } from '../user-module.js';
+import { loadTopology } from './load-topology.js';
 
 /**
- * Imports the user's module and builds its model with every initializer made free.
- * Every way this can fail becomes a ScaffoldError naming the file (and line where known).
+ * The load stage: imports the user's module and builds its model with every initializer made free
+ * (a `model.json` topology builds without weights). Every way this can fail becomes a
+ * ScaffoldError naming the file (and line where known).
  */
-export async function loadComposite(file: string, tf: Tf, options: LoadOptions): Promise<LoadedComposite> {
+export async function load(file: string, ctx: Pick<RunContext, 'tf' | 'opts' | 'hooks'>): Promise<LoadedComposite> {
+  const { tf } = ctx;
   const source = await readSource(file);
   if (source.trim() === '') {
     throw new ScaffoldError('E_NO_EXPORT', `${displayPath(file)} is empty`, {
@@ -51,10 +31,10 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
   return withFreeInitializers(tf, () =>
     recordApplySites(tf, async (applySites, compileSites) => {
       const imported = new Set<string>([file]);
-      options.onStage?.('import');
-      const mod = await importModule(file, source, options.timeoutMs, where, imported);
+      ctx.hooks.onPhaseStart?.('import');
+      const mod = await importModule(file, source, ctx.opts.timeoutMs, where, imported);
       const files = [...imported];
-      const exportName = options.exportName ?? 'default';
+      const exportName = ctx.opts.exportName ?? 'default';
       const value = pickExport(mod, exportName, file);
       const exportSite = where(exportLine(source, exportName));
       if (value instanceof tf.LayersModel) {
@@ -69,14 +49,14 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
       let result: unknown;
       let exportKind: LoadedComposite['exportKind'] = 'factory';
       try {
-        options.onStage?.('factory');
+        ctx.hooks.onPhaseStart?.('factory');
         result = (value as () => unknown)();
       } catch (e) {
         throw factoryThrew(e, exportName, file);
       }
       if (result instanceof Promise) {
         exportKind = 'async-factory';
-        result = await withTimeout(result, options.timeoutMs, exportSite, `factory '${exportName}'`).catch((e: unknown) => {
+        result = await withTimeout(result, ctx.opts.timeoutMs, exportSite, `factory '${exportName}'`).catch((e: unknown) => {
           if (e instanceof ScaffoldError) throw e;
           throw factoryThrew(e, exportName, file);
         });
@@ -93,80 +73,6 @@ export async function loadComposite(file: string, tf: Tf, options: LoadOptions):
       return { model: result, exportName, exportKind, exports: mod, source, applySites, compileSites, files };
     }),
   );
-}
-
-/** Reads a module the user named (composite or preprocessing), with the same messages for a missing file, a folder, or another file type. */
-export async function readSource(file: string): Promise<string> {
-  const info = await stat(file).catch(() => null);
-  if (!info) {
-    throw new ScaffoldError('E_FILE_MISSING', `no such file: ${displayPath(file)}`, {
-      hint: 'pass the path of a .ts, .mts, .js or .mjs module that exports a model factory',
-    });
-  }
-  if (!info.isFile()) {
-    throw new ScaffoldError('E_FILE_KIND', `${displayPath(file)} is a folder, not a module`, {
-      hint: 'pass the path of the composite module itself, not a folder',
-    });
-  }
-  if (!(COMPOSITE_EXTENSIONS as readonly string[]).includes(extname(file))) {
-    throw new ScaffoldError('E_FILE_KIND', `${displayPath(file)}: unsupported file type '${extname(file)}'`, {
-      hint: `the composite must be one of ${COMPOSITE_EXTENSIONS.join(', ')}`,
-    });
-  }
-  return readFile(file, 'utf8');
-}
-
-/** Imports a user module through tsx (with a time limit); every failure is a ScaffoldError with file and line. */
-export async function importModule(
-  file: string,
-  source: string,
-  timeoutMs: number,
-  where: (line?: number, column?: number) => SourceLocation,
-  imported?: Set<string>,
-): Promise<Record<string, unknown>> {
-  const { tsImport } = await import('tsx/esm/api');
-  let mod: Record<string, unknown>;
-  // The user's own files it imports (watch mode re-runs when one changes); packages are left out.
-  const onImport = (url: string): void => {
-    if (url.startsWith('file:') && !url.includes('/node_modules/')) imported?.add(fileURLToPath(url.split('?')[0] as string));
-  };
-  try {
-    mod = (await withTimeout(tsImport(pathToFileURL(file).href, { parentURL: import.meta.url, onImport }), timeoutMs, where(), 'importing the module')) as Record<
-      string,
-      unknown
-    >;
-  } catch (e) {
-    if (e instanceof ScaffoldError) throw e;
-    const err = e as Error & { code?: string };
-    const syntax = /:(\d+):(\d+): ERROR: (.*)/.exec(err.message ?? '');
-    if (syntax) {
-      throw new ScaffoldError('E_SYNTAX', `syntax error: ${syntax[3]}`, {
-        hint: 'fix the syntax error; the module must compile as TypeScript or JavaScript',
-        location: where(Number(syntax[1]), Number(syntax[2])),
-        detail: codeLine(source, Number(syntax[1])),
-      });
-    }
-    if (err.code === 'ERR_MODULE_NOT_FOUND') {
-      const pkg = /Cannot find (?:package|module) '([^']+)'/.exec(err.message)?.[1] ?? '';
-      const line = lineOf(source, pkg);
-      throw new ScaffoldError('E_IMPORT', `cannot import '${pkg}': it is not installed or does not exist`, {
-        hint: `install it in the composite's project (npm install ${pkg.startsWith('.') ? '' : pkg}) or fix the path`.replace('  ', ' '),
-        location: where(line),
-      });
-    }
-    const frame = userFrames(err.stack)[0];
-    throw new ScaffoldError('E_IMPORT', `the module threw while loading: ${err.message ?? String(e)}`, {
-      hint: 'a composite module should only define and export the factory; fix the error at the line shown',
-      location: frame ? frameLocation(frame) : where(),
-      detail: frame ? codeLine(source, frame.line) : undefined,
-    });
-  }
-  // tsx loads a .ts file outside a "type": "module" package as CommonJS: the exports arrive one level deeper.
-  const inner = mod['default'];
-  if (inner && typeof inner === 'object' && 'default' in inner && Object.keys(mod).every((k) => k === 'default' || k === 'module.exports')) {
-    return inner as Record<string, unknown>;
-  }
-  return mod;
 }
 
 function pickExport(mod: Record<string, unknown>, name: string, file: string): unknown {
@@ -192,27 +98,6 @@ function factoryThrew(e: unknown, exportName: string, file: string): ScaffoldErr
   });
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, location: SourceLocation, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ScaffoldError('E_TIMEOUT', `${what} did not finish within ${ms / 1000} s`, {
-            hint: 'look for a promise that never settles or a very slow step; raise the limit with --timeout SECONDS',
-            location,
-          }),
-        ),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
@@ -233,10 +118,4 @@ function exportLine(source: string, name: string): number | undefined {
       : new RegExp(`export\\s+(?:async\\s+)?(?:function\\*?|const|let|var|class)\\s+${name.replace(/[^\w$]/g, '')}\\b`);
   const match = pattern.exec(source);
   return match ? lineAt(source, match.index) : undefined;
-}
-
-
-function codeLine(source: string, line: number): string | undefined {
-  const text = source.split('\n')[line - 1];
-  return text === undefined ? undefined : `${line} | ${text.trimEnd()}`;
 }

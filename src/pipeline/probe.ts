@@ -1,83 +1,40 @@
-import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
-import { ScaffoldError } from '../errors.js';
+import type { SymbolicTensor, layers } from '@tensorflow/tfjs';
 import type { ComponentInfo, EmbeddingFacts, RecurrentFacts } from '../model/component.js';
+import type { GraphNode } from '../model/graph.js';
+import type { Discovered, ProbedComponent, ProbeResult } from '../model/probe.js';
 import type { Boundary } from '../model/report.js';
+import type { RunContext } from '../model/run-context.js';
 import type { DType, Shape } from '../model/shape.js';
 import type { SourceLocation } from '../model/source.js';
 import { chooseTemplate } from '../stubbing/registry.js';
 import { RECURRENT_CLASSES } from '../stubbing/strategy.js';
 import { finalActivation, isModel } from '../tfjs/activation.js';
-import type { ApplySites } from '../tfjs/apply-sites.js';
-import { topLevelNodes, wrappedLayer, type GraphNode } from '../tfjs/graph.js';
-import { maskBehaviour } from '../tfjs/mask-behaviour.js';
 import { carriedMasks } from '../tfjs/carried-masks.js';
+import { wrappedLayer } from '../tfjs/graph.js';
+import { maskBehaviour } from '../tfjs/mask-behaviour.js';
 import type { Tf } from '../tfjs/tf-instance.js';
 
 type Layer = layers.Layer;
 
-/** A component found in the composite, with the tfjs objects the twin needs. */
-export interface ProbedComponent {
-  info: ComponentInfo;
-  /** The component itself: the nested model or the heavy layer. */
-  layer: Layer;
-  /** The layer applied in the top-level graph: the component, or the wrapper that holds it. */
-  holder: Layer;
-  applySites: SourceLocation[];
-}
-
-export interface ProbeResult {
-  model: LayersModel;
-  /** tfjs's own layer classes (anything else is the user's). */
-  builtins: ReadonlySet<unknown>;
-  nodes: GraphNode[];
-  components: ProbedComponent[];
-  boundaries: Boundary[];
-  /** Id of the original tensor crossing each boundary (parallel to `boundaries`). */
-  boundaryTensors: number[];
-  /** Tensor id -> carries a mask under Keras rules. */
-  masked: Map<number, boolean>;
-}
-
-export interface ProbeOptions {
-  minParams: number;
-  file: string;
-  builtins: ReadonlySet<unknown>;
-  applySites: ApplySites;
-}
-
-/** Finds the components of a composite built with free initialisers, and every boundary around them. */
-export function probe(tf: Tf, model: LayersModel, options: ProbeOptions): ProbeResult {
-  const nodes = topLevelNodes(model);
-  const components: ProbedComponent[] = [];
-  const seen = new Set<Layer>();
-  for (const node of nodes) {
-    if (seen.has(node.layer)) continue;
-    seen.add(node.layer);
-    const found = componentOf(node.layer, options);
-    if (!found) continue;
-    const sites = options.applySites.get(node.layer) ?? [];
-    components.push({ ...found, holder: node.layer, applySites: sites, info: describe(tf, found.layer, node, sites, options) });
-  }
-  if (components.length === 0) {
-    throw new ScaffoldError('E_NOTHING_TO_STUB', `${model.name} has nothing to stub: no nested model and no built-in layer with ${options.minParams} or more parameters`, {
-      hint: 'lower the threshold with --min-params N, or check that the factory returns the whole composite',
-      location: { file: options.file, line: 1 },
-    });
-  }
-  const masked = carriedMasks(tf, model, nodes);
+/**
+ * Describes each component without running it (shapes, dtypes, final activation, mask behaviour,
+ * parameters, the stub template, its source line) and finds every boundary around them, with the
+ * masks tensors carry under Keras rules.
+ */
+export function probe(discovered: Discovered, ctx: Pick<RunContext, 'tf' | 'opts'>): ProbeResult {
+  const { model, nodes } = discovered;
+  const components: ProbedComponent[] = discovered.components.map((c) => ({
+    layer: c.layer,
+    holder: c.holder,
+    applySites: c.applySites,
+    info: describe(ctx.tf, c.layer, c.node, c.applySites, ctx.opts.file),
+  }));
+  const masked = carriedMasks(ctx.tf, model, nodes);
   const crossing = boundaries(nodes, components, model, masked);
-  return { model, builtins: options.builtins, nodes, components, boundaries: crossing.list, boundaryTensors: crossing.ids, masked };
+  return { model, builtins: discovered.builtins, nodes, components, boundaries: crossing.list, boundaryTensors: crossing.ids, masked };
 }
 
-function componentOf(layer: Layer, options: ProbeOptions): { layer: Layer } | undefined {
-  if (isModel(layer)) return { layer };
-  const inner = wrappedLayer(layer);
-  if (inner && isModel(inner)) return { layer: inner };
-  if (!options.builtins.has(layer.constructor)) return undefined;
-  return layer.countParams() >= options.minParams ? { layer } : undefined;
-}
-
-function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[], options: ProbeOptions): ComponentInfo {
+function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[], file: string): ComponentInfo {
   const wrapper = layer === node.layer ? undefined : node.layer;
   // A component inside a wrapper sees one time step: take the inner model's own boundary shapes.
   const inputs = wrapper && isModel(layer) ? layer.inputs : node.inputs;
@@ -106,7 +63,7 @@ function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[]
   const embedding = kind === 'embedding' ? embeddingFacts(layer) : undefined;
   if (embedding) info.embedding = embedding;
   const site = sites[0];
-  if (site && site.file === options.file) info.source = { file: site.file, line: site.line };
+  if (site && site.file === file) info.source = { file: site.file, line: site.line };
   return info;
 }
 
@@ -132,7 +89,7 @@ function embeddingFacts(layer: Layer): EmbeddingFacts {
 function boundaries(
   nodes: GraphNode[],
   components: ProbedComponent[],
-  model: LayersModel,
+  model: Discovered['model'],
   masked: Map<number, boolean>,
 ): { list: Boundary[]; ids: number[] } {
   const holders = new Map(components.map((c) => [c.holder, c.info.name]));

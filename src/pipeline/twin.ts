@@ -2,21 +2,17 @@ import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
 import { defineStubs } from '../../stubs/index.js';
 import type { StubSpec } from '../../stubs/spec.js';
 import { ScaffoldError } from '../errors.js';
+import type { ProbeResult } from '../model/probe.js';
+import type { RunContext } from '../model/run-context.js';
+import type { Twin } from '../model/twin.js';
 import { componentSeed, toStubSpec } from '../stubbing/stub-spec.js';
-import type { ProbeResult } from './probe.js';
 import type { Tf } from '../tfjs/tf-instance.js';
 
 type Layer = layers.Layer;
 
-export interface Twin {
-  model: LayersModel;
-  /** Component name -> its stub spec and the stub layer in the twin. */
-  stubs: Map<string, { spec: StubSpec; layer: Layer }>;
-  /** Id of a tensor of the original graph -> the twin's tensor in its place. */
-  tensors: Map<number, SymbolicTensor>;
-  /** Name of a layer of the original graph -> the layer applied in its place in the twin. */
-  layers: Map<string, Layer>;
-  params: number;
+/** The twin stage: the probed composite with every component replaced by its stub, seeded by the run's seed. */
+export function twin(probed: ProbeResult, ctx: Pick<RunContext, 'tf' | 'opts'>): Twin {
+  return buildTwin(ctx.tf, probed, ctx.opts.file, ctx.opts.seed);
 }
 
 /**

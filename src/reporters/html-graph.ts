@@ -2,7 +2,7 @@
 import type { Boundary, Report, Severity } from '../model/report.js';
 import { formatShape } from '../model/shape.js';
 import { push, round1, shortShape, truncate } from './html-format.js';
-import { formatCount } from './terminal.js';
+import { formatCount } from './format.js';
 
 // Longest-path layering (inputs left, sinks right), a dummy node per layer an
 // edge skips, a few barycenter sweeps keeping the order with the fewest crossings. Deterministic.

@@ -5,7 +5,7 @@ import type Handlebars from 'handlebars';
 import type { Finding, Report, ReportComponent, Severity } from '../model/report.js';
 import { formatShape } from '../model/shape.js';
 import { packageInfo } from '../package-info.js';
-import { formatCount } from './terminal.js';
+import { formatCount, formatMs, formatNumber, formatShare, percent, plural, replayCommand } from './format.js';
 import { graphView } from './html-graph.js';
 import { push, round1 } from './html-format.js';
 
@@ -158,7 +158,7 @@ function findingView(f: Finding, index: number, report: Report, options: HtmlOpt
     counterexample: f.counterexample ? formatJson(f.counterexample) : null,
     seed,
     path: f.path ?? null,
-    replay: `npx scaffold-mini ${shellQuote(report.file)} --only ${shellQuote(f.check)} --seed ${seed}`,
+    replay: replayCommand(report.file, f.check, seed),
   };
 }
 
@@ -249,13 +249,9 @@ function flaggedNames(findings: Finding[]): Map<string, Severity> {
   return flags;
 }
 
-
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
-
-/** `[?,14,14,256]`: a boundary label short enough to sit between two columns. */
-
 
 /** JSON with arrays of plain values on one line (loss curves, shapes) and objects indented. */
 function formatJson(value: unknown, indent = ''): string {
@@ -273,38 +269,6 @@ function formatJson(value: unknown, indent = ''): string {
   }
   return JSON.stringify(value) ?? String(value);
 }
-
-/** Quotes a word for a POSIX shell when it needs it. */
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n} ${n === 1 ? word : words}`;
-}
-
-function percent(part: number, whole: number): string {
-  if (whole === 0) return '-';
-  const p = (100 * part) / whole;
-  return p < 0.01 ? '<0.01%' : `${p.toFixed(2)}%`;
-}
-
-function formatShare(share: number): string {
-  const p = 100 * share;
-  return p === 0 ? '0%' : p < 0.1 ? '<0.1%' : `${p.toFixed(1)}%`;
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms} ms`;
-}
-
-function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const abs = Math.abs(x);
-  return abs >= 1e4 || abs < 1e-3 ? x.toExponential(2) : String(Number(x.toPrecision(3)));
-}
-
 
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));

@@ -1,4 +1,5 @@
 import type { CheckResult, Finding, Report } from '../model/report.js';
+import { replayCommand } from './format.js';
 
 interface TestCase {
   name: string;
@@ -75,7 +76,7 @@ function details(f: Finding, report: Report): string {
   const lines = [f.message];
   if (f.source) lines.push(`at ${f.source.file}:${f.source.line}`);
   if (f.counterexample) lines.push(`counterexample: ${JSON.stringify(f.counterexample)}`);
-  if (f.seed !== undefined) lines.push(`replay: npx scaffold-mini ${report.file} --only ${f.check} --seed ${f.seed}`);
+  if (f.seed !== undefined) lines.push(`replay: ${replayCommand(report.file, f.check, f.seed)}`);
   return lines.join('\n');
 }
 

@@ -1,4 +1,4 @@
-import type { Progress } from '../pipeline/run.js';
+import type { Progress } from '../model/progress.js';
 import { paint } from './terminal.js';
 
 export interface ProgressStream {

@@ -1,9 +1,12 @@
 import { relative } from 'node:path';
 import type { Finding, Report } from '../model/report.js';
 import { formatShape } from '../model/shape.js';
+import { formatCount, formatMs, percent, replayCommand } from './format.js';
 
 export interface TerminalStyle {
   color: boolean;
+  /** Only the findings and the closing line. */
+  quiet?: boolean;
 }
 
 /** Text in an ANSI colour (31 red, 32 green, 33 yellow, 2 dim, 1 bold) when `on`. */
@@ -11,6 +14,11 @@ export const paint = (on: boolean, code: number) => (text: string) => (on ? `\u0
 
 /** A summary a person reads at a glance: components, checks, findings, the twin, the time. */
 export function renderTerminal(report: Report, style: TerminalStyle): string {
+  const text = summary(report, style);
+  return style.quiet ? text.split('\n').filter((l) => /error|warning|FAIL|checks in/.test(l)).join('\n') : text;
+}
+
+function summary(report: Report, style: TerminalStyle): string {
   const red = paint(style.color, 31);
   const green = paint(style.color, 32);
   const yellow = paint(style.color, 33);
@@ -55,7 +63,7 @@ function renderFinding(f: Finding, report: Report, c: Record<'red' | 'yellow' | 
   const out = [`${label} [${f.check}] ${f.message}`];
   if (f.source) out.push(c.dim(`    at ${relative(process.cwd(), f.source.file) || f.source.file}:${f.source.line}`));
   if (f.counterexample) out.push(c.dim(`    counterexample: ${JSON.stringify(f.counterexample)}`));
-  if (f.seed !== undefined) out.push(c.dim(`    replay: npx scaffold-mini ${report.file} --only ${f.check} --seed ${f.seed}`));
+  if (f.seed !== undefined) out.push(c.dim(`    replay: ${replayCommand(report.file, f.check, f.seed)}`));
   return out;
 }
 
@@ -63,21 +71,4 @@ function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)];
-}
-
-export function formatCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(n);
-}
-
-function percent(part: number, whole: number): string {
-  if (whole === 0) return '-';
-  const p = (100 * part) / whole;
-  return p < 0.01 ? '<0.01%' : `${p.toFixed(2)}%`;
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms} ms`;
 }

@@ -1,11 +1,6 @@
-import type { SourceLocation } from '../model/source.js';
+import type { ApplySites, CompileSites } from '../model/composite.js';
 import type { Tf } from './tf-instance.js';
 import { frameLocation, userFrames } from './user-frames.js';
-
-/** Where the user's code called `.apply(` on each layer, in call order. */
-export type ApplySites = WeakMap<object, SourceLocation[]>;
-/** Where the user's code called `model.compile(` on each model (the last call). */
-export type CompileSites = WeakMap<object, SourceLocation>;
 
 type ApplyFn = (this: object, ...args: unknown[]) => unknown;
 

@@ -1,6 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { Shape } from '../model/shape.js';
-import type { GraphNode } from './graph.js';
+import type { GraphNode } from '../model/graph.js';
 import { measureEmits } from './mask-behaviour.js';
 import type { Tf } from './tf-instance.js';
 

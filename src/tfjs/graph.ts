@@ -1,16 +1,7 @@
 import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
+import type { GraphNode } from '../model/graph.js';
 
 type Layer = layers.Layer;
-
-/** One application of a layer inside the top-level graph of a model. */
-export interface GraphNode {
-  layer: Layer;
-  /** Index of this node in `layer.inboundNodes` (tfjs's own numbering). */
-  nodeIndex: number;
-  inputs: SymbolicTensor[];
-  outputs: SymbolicTensor[];
-  callArgs: Record<string, unknown>;
-}
 
 interface TfNode {
   outboundLayer: Layer;

@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ScaffoldError } from '../errors.js';
+import type { BackendName } from '../model/options.js';
 import { shareTfWithModules } from './tfjs-shim.js';
 
 export type Tf = typeof import('@tensorflow/tfjs');
-export type BackendName = 'cpu' | 'wasm' | 'tensorflow';
 
 /**
  * The tfjs instance the user's module will get: resolved from the composite's own folder first,

@@ -5,12 +5,10 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { writeLargeComposite } from '../../bench/large-composite.mjs';
-import { builtinClasses } from '../../src/tfjs/builtin-classes.js';
-import { loadComposite } from '../../src/pipeline/load.js';
-import { probe } from '../../src/pipeline/probe.js';
-import { loadTf, selectBackend } from '../../src/tfjs/tf-instance.js';
 import { buildTwin } from '../../src/pipeline/twin.js';
+import { loadTf, selectBackend } from '../../src/tfjs/tf-instance.js';
 import { ROOT, runQuiet } from '../helpers/run.js';
+import { loadAndProbe } from '../helpers/stages.js';
 
 const file = writeLargeComposite(join(ROOT, 'test/e2e'));
 after(() => rmSync(dirname(file), { recursive: true, force: true }));
@@ -20,8 +18,7 @@ describe('a billion-parameter composite', () => {
     const { tf } = await loadTf(file);
     await selectBackend(tf, 'cpu', file);
     const before = tf.memory().numBytes;
-    const loaded = await loadComposite(file, tf, { exportName: undefined, timeoutMs: 60_000 });
-    const probed = probe(tf, loaded.model, { minParams: 10_000, file, builtins: builtinClasses(tf), applySites: loaded.applySites });
+    const { probed } = await loadAndProbe(tf, file);
     const grown = tf.memory().numBytes - before;
     const params = probed.components.reduce((n, c) => n + c.info.params, 0);
     assert.ok(params > 1e9, `${params} parameters`);

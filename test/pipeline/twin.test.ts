@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { builtinClasses } from '../../src/tfjs/builtin-classes.js';
-import { withFreeInitializers } from '../../src/tfjs/free-init.js';
-import { probe } from '../../src/pipeline/probe.js';
 import { buildTwin } from '../../src/pipeline/twin.js';
+import { withFreeInitializers } from '../../src/tfjs/free-init.js';
+import { probeModel } from '../helpers/stages.js';
 
 await tf.setBackend('cpu');
 (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-const builtins = builtinClasses(tf);
 
 type Block =
   | { kind: 'conv'; filters: number; strides: 1 | 2; padding: 'same' | 'valid'; nested: boolean }
@@ -68,7 +66,7 @@ describe('twin', () => {
     await fc.assert(
       fc.asyncProperty(architecture, async (arch) => {
         const model = await withFreeInitializers(tf, async () => build(arch));
-        const probed = probe(tf, model, { minParams: 0, file: 'random.ts', builtins, applySites: new WeakMap() });
+        const probed = probeModel(tf, model, { minParams: 0, file: 'random.ts' });
         const twin = buildTwin(tf, probed, 'random.ts', 1);
         // Symbolic: the twin's tensors at every boundary have the probed shapes.
         probed.boundaryTensors.forEach((id, i) => {
@@ -95,7 +93,7 @@ describe('twin', () => {
   it('builds the tracker twin from the reused layers without touching the real weights', async () => {
     const { default: buildTracker } = await import('../../examples/tracker/composite.js');
     const model = await withFreeInitializers(tf, async () => buildTracker());
-    const probed = probe(tf, model, { minParams: 10_000, file: 'composite.ts', builtins, applySites: new WeakMap() });
+    const probed = probeModel(tf, model, { minParams: 10_000, file: 'composite.ts' });
     const twin = buildTwin(tf, probed, 'composite.ts', 3);
     assert.ok(twin.params < model.countParams() / 100);
     assert.deepEqual(twin.model.outputs.map((t) => t.shape), [[null, 10], [null, 4]]);

@@ -1,50 +1,9 @@
 import fc from 'fast-check';
 import type { LayersModel, Tensor, layers } from '@tensorflow/tfjs';
+import type { InputHint, MiniSpec } from '../../model/hints.js';
+import type { InputPlan, Sample, SampleSpace } from '../../model/sample.js';
 import type { Shape } from '../../model/shape.js';
 import type { Tf } from '../../tfjs/tf-instance.js';
-
-/** The user's optional hints (`export const mini: MiniSpec`), keyed by input name, position or first consumer. */
-export interface InputHint {
-  int?: [number, number];
-  range?: [number, number];
-  pad?: number;
-  padding?: 'post' | 'pre' | 'both';
-  causal?: boolean;
-}
-export interface MiniSpec {
-  inputs?: Record<string, InputHint>;
-}
-
-/** How fake values for one model input are drawn. */
-export interface InputPlan {
-  name: string;
-  shape: Shape;
-  dtype: 'float32' | 'int32';
-  values: { kind: 'int'; lo: number; hi: number } | { kind: 'float'; lo: number; hi: number };
-  /** Where the values came from: a hint, an Embedding it feeds, or the default. */
-  origin: string;
-  /** A padded sequence input (time axis 1): the value that fills padded steps, and where padding may go. */
-  sequence?: { pad: number; sides: ('post' | 'pre')[]; origin: string; maker?: string };
-  /** Hinted `causal: true`: the output at step t must not depend on input steps after t. */
-  causal: boolean;
-}
-
-/** One generated case: a batch size, one length for the free dimensions, and a data seed. */
-export interface Sample {
-  batch: number;
-  length: number;
-  dataSeed: number;
-  /** Real (unpadded) steps of each sample of the batch, before clamping to the sequence length. */
-  real: number[];
-  /** Which side of the real steps the padding goes. */
-  side: 'post' | 'pre';
-}
-
-export interface SampleSpace {
-  plans: InputPlan[];
-  hasFreeDims: boolean;
-  arbitrary: fc.Arbitrary<Sample>;
-}
 
 export const MAX_BATCH = 3;
 export const MIN_LENGTH = 1;

@@ -1,5 +1,6 @@
 import type { Tf } from '../../tfjs/tf-instance.js';
-import { makeInputs, type Sample, type SampleSpace } from './fake-inputs.js';
+import { makeInputs } from './fake-inputs.js';
+import type { Sample, SampleSpace } from '../../model/sample.js';
 import type { PassCache } from './pass-cache.js';
 import type { Pass, Runner, TensorValue } from './runner.js';
 

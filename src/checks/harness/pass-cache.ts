@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import type { Sample } from './fake-inputs.js';
+import type { Sample } from '../../model/sample.js';
 import { sampleKey } from './observe.js';
 import type { Pass, Runner } from './runner.js';
 

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { writeGenerated } from '../../codegen/write-files.js';
 import { ScaffoldError, displayPath } from '../../errors.js';
 import type { SourceLocation } from '../../model/source.js';
 import { packageInfo } from '../../package-info.js';
-import { importModule, readSource } from '../../pipeline/load.js';
 import type { Tf } from '../../tfjs/tf-instance.js';
+import { importModule, readSource } from '../../user-module.js';
 
 /** The fixed input every preprocessing run gets: an RGB image, int32 in [0, 255], [48, 64, 3]. */
 export const PREPROCESS_INPUT = { height: 48, width: 64, description: 'a 48x64 RGB test card (int32 0-255: gradients and a checkerboard)' } as const;
@@ -139,6 +138,7 @@ export async function readFingerprint(path: string): Promise<Fingerprint | undef
   }
 }
 
-export async function writeFingerprint(path: string, fingerprint: Fingerprint, force: boolean): Promise<void> {
-  await writeGenerated([{ path, contents: `${JSON.stringify(fingerprint, null, 2)}\n` }], { force });
+/** The fingerprint file's text. */
+export function fingerprintText(fingerprint: Fingerprint): string {
+  return `${JSON.stringify(fingerprint, null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../../model/report.js';
 import type { CheckContext, CheckOutcome } from '../check.js';
-import { describeSample, type Sample } from './fake-inputs.js';
+import { describeSample } from './fake-inputs.js';
+import type { Sample } from '../../model/sample.js';
 import { sampleKey } from './observe.js';
 import { checkProperty } from './property.js';
 

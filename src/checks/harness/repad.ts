@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { CheckContext } from '../check.js';
-import { firstRealStep, realSteps, type Sample } from './fake-inputs.js';
+import { firstRealStep, realSteps } from './fake-inputs.js';
+import type { Sample } from '../../model/sample.js';
 import type { Pass, TensorValue } from './runner.js';
 
 export interface Repadded {

@@ -1,7 +1,7 @@
 import type { Tensor, layers } from '@tensorflow/tfjs';
 import { topLevelNodes } from '../../tfjs/graph.js';
 import type { Tf } from '../../tfjs/tf-instance.js';
-import type { Twin } from '../../pipeline/twin.js';
+import type { Twin } from '../../model/twin.js';
 
 type Layer = layers.Layer;
 type Kwargs = Record<string, unknown>;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { CheckContext } from '../check.js';
-import { makeInputs, type Sample } from './fake-inputs.js';
+import { makeInputs } from './fake-inputs.js';
+import type { Sample } from '../../model/sample.js';
 import type { Pass } from './runner.js';
 
 /**

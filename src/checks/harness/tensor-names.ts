@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../../pipeline/probe.js';
+import type { ProbeResult } from '../../model/probe.js';
 
 /**
  * How findings name a tensor of the composite: `producer -> consumer` (components by their own

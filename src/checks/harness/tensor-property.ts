@@ -1,7 +1,7 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
 import type { DType, Shape } from '../../model/shape.js';
 import type { CheckContext, CheckOutcome } from '../check.js';
-import type { Sample } from './fake-inputs.js';
+import type { Sample } from '../../model/sample.js';
 import { propertyCheck } from './property-check.js';
 import type { Observation, TensorSummary } from './observe.js';
 

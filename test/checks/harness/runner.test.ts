@@ -2,19 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeInputs, sampleSpace } from '../../../src/checks/harness/fake-inputs.js';
 import { createRunner } from '../../../src/checks/harness/runner.js';
-import { builtinClasses } from '../../../src/tfjs/builtin-classes.js';
-import { loadComposite } from '../../../src/pipeline/load.js';
-import { probe } from '../../../src/pipeline/probe.js';
-import { loadTf, selectBackend } from '../../../src/tfjs/tf-instance.js';
 import { buildTwin } from '../../../src/pipeline/twin.js';
+import { loadTf, selectBackend } from '../../../src/tfjs/tf-instance.js';
 import { example } from '../../helpers/run.js';
+import { loadAndProbe } from '../../helpers/stages.js';
 
 describe('runner', async () => {
   const file = example('tracker/composite.ts');
   const { tf } = await loadTf(file);
   await selectBackend(tf, 'cpu', file);
-  const loaded = await loadComposite(file, tf, { exportName: undefined, timeoutMs: 60_000 });
-  const probed = probe(tf, loaded.model, { minParams: 10_000, file, builtins: builtinClasses(tf), applySites: loaded.applySites });
+  const { probed } = await loadAndProbe(tf, file);
   const twin = buildTwin(tf, probed, file, 5);
   const runner = createRunner(tf, twin);
   const space = sampleSpace(probed.model, undefined);

@@ -1,0 +1,14 @@
+import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
+import type { StubSpec } from '../../stubs/spec.js';
+
+/** The twin stage's output: the composite's graph rebuilt with each component replaced by its stub. */
+export interface Twin {
+  model: LayersModel;
+  /** Component name -> its stub spec and the stub layer in the twin. */
+  stubs: Map<string, { spec: StubSpec; layer: layers.Layer }>;
+  /** Id of a tensor of the original graph -> the twin's tensor in its place. */
+  tensors: Map<number, SymbolicTensor>;
+  /** Name of a layer of the original graph -> the layer applied in its place in the twin. */
+  layers: Map<string, layers.Layer>;
+  params: number;
+}

@@ -1,0 +1,128 @@
+import type { Check, CheckContext, CheckOutcome, LayerActivity } from '../checks/check.js';
+import { sampleSpace } from '../checks/harness/fake-inputs.js';
+import { createObserver } from '../checks/harness/observe.js';
+import { createPassCache } from '../checks/harness/pass-cache.js';
+import { createRunner } from '../checks/harness/runner.js';
+import { tapsFor } from '../checks/harness/tensor-property.js';
+import { CHECKS } from '../checks/registry.js';
+import type { CheckId } from '../model/check-id.js';
+import type { LoadedComposite } from '../model/composite.js';
+import type { OutputFile } from '../model/emitted.js';
+import type { MiniSpec } from '../model/hints.js';
+import type { ProbeResult } from '../model/probe.js';
+import type { CheckResult, Finding } from '../model/report.js';
+import type { RunContext } from '../model/run-context.js';
+import type { SourceLocation } from '../model/source.js';
+import type { Twin } from '../model/twin.js';
+import { buildTwin } from './twin.js';
+
+export interface CheckInput {
+  loaded: LoadedComposite;
+  probed: ProbeResult;
+  twin: Twin;
+}
+
+/** The check stage's output: every check's result and findings, and what they ask emit to write. */
+export interface Checked {
+  checks: CheckResult[];
+  findings: Finding[];
+  activity: LayerActivity[] | undefined;
+  files: OutputFile[];
+  ms: number;
+}
+
+/** Set (to anything) in the environment, a check that leaves tensors behind is an internal error. */
+export const LEAK_GUARD_ENV = 'SCAFFOLD_MINI_LEAK_GUARD';
+
+/** The check stage: the options' checks, in order, on the twin, sharing one sample space and pass cache. */
+export async function check(input: CheckInput, ctx: RunContext): Promise<Checked> {
+  const checkContext = contextFor(input, ctx);
+  const list = ctx.opts.checks.map((id) => CHECKS[id]);
+  ctx.hooks.onPhaseStart?.('checks');
+  return runChecks(list, checkContext, ctx, { leakGuard: process.env[LEAK_GUARD_ENV] !== undefined });
+}
+
+/**
+ * Runs checks in order. A check whose `requires` include one that failed is skipped. With
+ * `leakGuard`, `tf.memory().numTensors` must be the same after each check as before it: a check
+ * that leaks throws (an internal error, which fails the project's own tests).
+ */
+export async function runChecks(
+  list: readonly Check[],
+  checkContext: CheckContext & { earlier: Map<CheckId, CheckOutcome> },
+  ctx: Pick<RunContext, 'tf' | 'hooks'>,
+  options: { leakGuard: boolean },
+): Promise<Checked> {
+  const started = performance.now();
+  const checks: CheckResult[] = [];
+  const findings: Finding[] = [];
+  const files: OutputFile[] = [];
+  let activity: LayerActivity[] | undefined;
+  for (const [index, check] of list.entries()) {
+    const { id } = check;
+    ctx.hooks.onProgress?.({ phase: 'check-start', id, index, total: list.length });
+    const t0 = performance.now();
+    const tensors = ctx.tf.memory().numTensors;
+    const blocked = check.requires?.find((required) => checkContext.earlier.get(required)?.status === 'fail');
+    const outcome: CheckOutcome = blocked
+      ? { status: 'skip', runs: 0, findings: [], reason: `'${blocked}' failed: fix that first` }
+      : await check.run(checkContext);
+    const leaked = ctx.tf.memory().numTensors - tensors;
+    if (options.leakGuard && leaked !== 0) {
+      throw new Error(`internal: check '${id}' ${leaked > 0 ? `left ${leaked} tensor(s) behind` : `disposed ${-leaked} tensor(s) it did not make`}`);
+    }
+    checkContext.earlier.set(id, outcome);
+    activity = outcome.activity ?? activity;
+    files.push(...(outcome.files ?? []));
+    const ms = Math.round(performance.now() - t0);
+    checks.push({ id, status: outcome.status, runs: outcome.runs, ms, ...(outcome.reason ? { reason: outcome.reason } : {}) });
+    findings.push(...outcome.findings);
+    ctx.hooks.onProgress?.({ phase: 'check', id, status: outcome.status, ms, index, total: list.length });
+  }
+  return { checks, findings, activity, files, ms: Math.round(performance.now() - started) };
+}
+
+/** The context every check gets: fake data planned from the original model, a runner on the twin. */
+export function contextFor({ loaded, probed, twin }: CheckInput, ctx: RunContext): CheckContext & { earlier: Map<CheckId, CheckOutcome> } {
+  const { tf, opts } = ctx;
+  const space = sampleSpace(probed.model, loaded.exports['mini'] as MiniSpec | undefined);
+  const runner = createRunner(tf, twin);
+  const passes = createPassCache(runner);
+  return {
+    earlier: new Map<CheckId, CheckOutcome>(),
+    tf,
+    file: opts.file,
+    probe: probed,
+    twin,
+    model: twin.model,
+    seed: opts.seed,
+    runs: opts.runs,
+    space,
+    runner,
+    passes,
+    observer: createObserver(tf, runner, passes, space, tapsFor(probed)),
+    sourceOf: sourceLookup(probed, loaded.applySites, opts.file),
+    compileSite: loaded.compileSites.get(loaded.model),
+    twinWithReal: (component) => buildTwin(tf, probed, opts.file, opts.seed, { keepReal: component }),
+    options: {
+      outDir: opts.out,
+      emit: opts.emit,
+      preprocess: opts.preprocess,
+      backend: ctx.backend,
+      timeoutMs: opts.timeoutMs,
+      overfitReal: opts.overfitReal,
+    },
+  };
+}
+
+function sourceLookup(probed: ProbeResult, sites: WeakMap<object, SourceLocation[]>, file: string): (name: string) => SourceLocation | undefined {
+  const byName = new Map<string, SourceLocation>();
+  for (const node of probed.nodes) {
+    const site = sites.get(node.layer)?.find((s) => s.file === file);
+    if (site && !byName.has(node.layer.name)) byName.set(node.layer.name, { file: site.file, line: site.line });
+  }
+  for (const c of probed.components) {
+    if (c.info.source) byName.set(c.info.name, c.info.source);
+  }
+  return (name) => byName.get(name);
+}

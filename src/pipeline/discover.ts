@@ -1,0 +1,47 @@
+import type { layers } from '@tensorflow/tfjs';
+import { ScaffoldError } from '../errors.js';
+import type { LoadedComposite } from '../model/composite.js';
+import type { Discovered, FoundComponent } from '../model/probe.js';
+import type { RunContext } from '../model/run-context.js';
+import { isModel } from '../tfjs/activation.js';
+import { topLevelNodes, wrappedLayer } from '../tfjs/graph.js';
+
+type Layer = layers.Layer;
+
+/**
+ * The components of the composite: every nested model applied as a layer (also inside a wrapper,
+ * whose inner model is the component) and every built-in layer with at least `--min-params`
+ * parameters. Layers of the user's own classes are never components: they are what is checked.
+ */
+export function discover(loaded: Pick<LoadedComposite, 'model' | 'applySites'>, ctx: Pick<RunContext, 'builtins' | 'opts'>): Discovered {
+  const { model } = loaded;
+  const nodes = topLevelNodes(model);
+  const components: FoundComponent[] = [];
+  const seen = new Set<Layer>();
+  for (const node of nodes) {
+    if (seen.has(node.layer)) continue;
+    seen.add(node.layer);
+    const layer = componentOf(node.layer, ctx.builtins, ctx.opts.minParams);
+    if (!layer) continue;
+    components.push({ layer, holder: node.layer, node, applySites: loaded.applySites.get(node.layer) ?? [] });
+  }
+  if (components.length === 0) {
+    throw new ScaffoldError(
+      'E_NOTHING_TO_STUB',
+      `${model.name} has nothing to stub: no nested model and no built-in layer with ${ctx.opts.minParams} or more parameters`,
+      {
+        hint: 'lower the threshold with --min-params N, or check that the factory returns the whole composite',
+        location: { file: ctx.opts.file, line: 1 },
+      },
+    );
+  }
+  return { model, builtins: ctx.builtins, nodes, components };
+}
+
+function componentOf(layer: Layer, builtins: ReadonlySet<unknown>, minParams: number): Layer | undefined {
+  if (isModel(layer)) return layer;
+  const inner = wrappedLayer(layer);
+  if (inner && isModel(inner)) return inner;
+  if (!builtins.has(layer.constructor)) return undefined;
+  return layer.countParams() >= minParams ? layer : undefined;
+}

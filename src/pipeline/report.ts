@@ -1,0 +1,62 @@
+import { relative } from 'node:path';
+import type { Emitted } from '../model/emitted.js';
+import type { ProbeResult } from '../model/probe.js';
+import { REPORT_VERSION, type Finding, type Report, type ReportComponent } from '../model/report.js';
+import type { RunContext } from '../model/run-context.js';
+import type { SourceLocation } from '../model/source.js';
+import type { Twin } from '../model/twin.js';
+import type { Checked } from './check.js';
+
+export interface ReportInput {
+  probed: ProbeResult;
+  twin: Twin;
+  checked: Checked;
+  emitted: Emitted | null;
+  timings: Report['timings'];
+}
+
+/** The report stage: the contract's report (section 4) from what the stages found; paths relative to the working folder. */
+export function report({ probed, twin, checked, emitted, timings }: ReportInput, ctx: Pick<RunContext, 'tf' | 'opts' | 'backend'>): Report {
+  const { opts } = ctx;
+  const components: ReportComponent[] = probed.components.map((c) => {
+    const stub = twin.stubs.get(c.info.name);
+    return { ...c.info, stub: { template: stub?.spec.template ?? c.info.kind, params: stub?.layer.countParams() ?? 0 } };
+  });
+  const findings = [...checked.findings, ...typeErrorFindings(emitted, opts.file)];
+  const result: Report = {
+    version: REPORT_VERSION,
+    file: relative(process.cwd(), opts.file) || opts.file,
+    ok: !checked.findings.some((f) => f.severity === 'error'),
+    seed: opts.seed,
+    components: components.map(relativeSource),
+    boundaries: probed.boundaries,
+    checks: checked.checks,
+    findings: findings.map(relativeSource),
+    twin: {
+      file: emitted ? relative(process.cwd(), emitted.twinFile) : null,
+      mode: emitted?.mode ?? null,
+      params: twin.params,
+      realParams: probed.model.countParams(),
+      notes: emitted?.notes ?? [],
+    },
+    timings,
+    environment: { node: process.version, tfjs: ctx.tf.version.tfjs ?? 'unknown', backend: ctx.backend },
+  };
+  if (checked.activity) result.activations = checked.activity;
+  return result;
+}
+
+/** Type errors found while the source was analysed for the twin: warnings, the module ran anyway. */
+function typeErrorFindings(emitted: Emitted | null, file: string): Finding[] {
+  return (emitted?.typeErrors ?? []).map((error) => ({
+    check: 'environment',
+    severity: 'warning',
+    where: 'types',
+    source: { file, line: error.line },
+    message: `type error: ${error.message} (the module ran anyway: tsx strips types without checking them)`,
+  }));
+}
+
+function relativeSource<T extends { source?: SourceLocation }>(item: T): T {
+  return item.source ? { ...item, source: { ...item.source, file: relative(process.cwd(), item.source.file) } } : item;
+}
