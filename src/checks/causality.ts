@@ -37,7 +37,7 @@ export const causality: Check = {
           if (steps < 2) continue;
           const t = sample.dataSeed % (steps - 1);
           // Steps after t from the other draw, steps up to t as they were.
-          const future = tf.concat([tf.slice(x, [0, 0], [-1, t + 1]), tf.slice(y, [0, t + 1], [-1, -1])], 1);
+          const future = tf.tidy(() => tf.concat([tf.slice(x, [0, 0], [-1, t + 1]), tf.slice(y, [0, t + 1], [-1, -1])], 1));
           try {
             const base = ctx.passes.get(sample, inputs);
             const changed = runner.run(inputs.map((v, k) => (k === i ? future : v)), {}, base);

@@ -1,6 +1,7 @@
 import type { LayerVariable, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../tfjs/activation.js';
+import { freeingTapeOnError } from '../tfjs/gradients.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
 import type { Check, CheckContext } from './check.js';
 import { makeInputs } from './harness/fake-inputs.js';
@@ -108,7 +109,8 @@ function gradientsOnBackend(ctx: CheckContext, sample: Sample, losses: OutputLos
     const variables = twin.model.trainableWeights.map((w) => w.read() as Variable);
     let grads: Record<string, Tensor>;
     try {
-      ({ grads } = tf.variableGrads(() => {
+      let value: Scalar;
+      ({ value, grads } = freeingTapeOnError(tf, () => tf.variableGrads(() => {
         const forward = () => twin.model.apply(inputs, { training: true });
         const out = taps
           ? runner.trace({ inputs: (layer, xs) => xs.map(tap(gradIn, layer)), outputs: (layer, ys) => ys.map(tap(gradOut, layer)) }, forward)
@@ -121,7 +123,8 @@ function gradientsOnBackend(ctx: CheckContext, sample: Sample, losses: OutputLos
           return loss.compute(tf, target, y);
         });
         return tf.addN(parts) as Scalar;
-      }, variables));
+      }, variables)));
+      value.dispose();
     } catch (e) {
       const message = (e as Error).message;
       const kernel = /gradient function not found for (\w+)/.exec(message)?.[1];
@@ -141,7 +144,7 @@ function gradientsOnBackend(ctx: CheckContext, sample: Sample, losses: OutputLos
       const blocked = [...gradOut.entries()].find(([layer, g]) => g > 0 && gradIn.has(layer) && (gradIn.get(layer) ?? 0) === 0)?.[0];
       const dead = twin.model.trainableWeights.filter((w) => {
         const g = grads[(w.read() as Variable).name];
-        return !g || (tf.max(tf.abs(g)).dataSync()[0] ?? 0) === 0;
+        return !g || tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0] ?? 0) === 0;
       });
       return blocked ? { dead, blocked } : { dead };
     } finally {

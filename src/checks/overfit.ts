@@ -1,5 +1,6 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { ScaffoldError } from '../errors.js';
+import { freeingTapeOnError } from '../tfjs/gradients.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
 import { finalActivation } from '../tfjs/activation.js';
 import type { CheckId } from '../model/check-id.js';
@@ -123,7 +124,7 @@ function phase(ctx: CheckContext, vars: Variable[], start: Tensor[], losses: Out
     for (; steps < maxSteps; steps++) {
       // The loss minimize returns is that of the weights before its update: keep those.
       const before = vars.map((v) => tf.clone(v));
-      const value = optimizer.minimize(() => total(ctx, losses, targets, predict(ctx, inputs)), true, vars) as Scalar;
+      const value = freeingTapeOnError(tf, () => optimizer.minimize(() => total(ctx, losses, targets, predict(ctx, inputs)), true, vars) as Scalar);
       const loss = Math.max(0, (value.dataSync()[0] ?? NaN) - floor);
       value.dispose();
       curve.push(loss);

@@ -1,4 +1,4 @@
-import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor, Tensor, layers } from '@tensorflow/tfjs';
 import { defineStubs } from '../../stubs/index.js';
 import type { StubSpec } from '../../stubs/spec.js';
 import { ScaffoldError } from '../errors.js';
@@ -113,18 +113,25 @@ function reinitialiseReused(tf: Tf, model: LayersModel, stubs: Set<Layer>, seed:
       if (weight.dtype !== 'float32') continue;
       const shape = weight.shape as number[];
       const name = weight.originalName;
-      const own = userInitialValue(tf, layer, name, shape, (seed + 7919 * index) % 0x7fffffff);
-      if (own) weight.write(own);
-      else if (/(gamma|moving_variance)$/.test(name)) weight.write(tf.ones(shape));
-      else if (/(bias|beta|moving_mean)$/.test(name)) weight.write(tf.zeros(shape));
-      else if (shape.length >= 2) {
-        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-        const fanOut = shape[shape.length - 1] ?? 1;
-        const limit = Math.sqrt(6 / (fanIn + fanOut));
-        weight.write(tf.randomUniform(shape, -limit, limit, 'float32', (seed + 7919 * index) % 0x7fffffff));
-      }
+      const weightSeed = (seed + 7919 * index) % 0x7fffffff;
+      const value = userInitialValue(tf, layer, name, shape, weightSeed) ?? fallbackValue(tf, name, shape, weightSeed);
+      if (!value) continue;
+      // The variable takes a reference to the value's data: the value's own handle is dropped.
+      weight.write(value);
+      value.dispose();
     }
   }
+}
+
+/** Glorot-uniform noise for matrices, ones for scales, zeros for offsets; null: keep the initial value. */
+function fallbackValue(tf: Tf, name: string, shape: number[], seed: number): Tensor | null {
+  if (/(gamma|moving_variance)$/.test(name)) return tf.ones(shape);
+  if (/(bias|beta|moving_mean)$/.test(name)) return tf.zeros(shape);
+  if (shape.length < 2) return null;
+  const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const fanOut = shape[shape.length - 1] ?? 1;
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return tf.randomUniform(shape, -limit, limit, 'float32', seed);
 }
 
 /** Weight name suffix -> the layer config key of its initialiser. */
@@ -142,7 +149,7 @@ const INITIALIZER_KEYS: [RegExp, string][] = [
 ];
 
 /** A fresh value of the weight from the initialiser the layer's config names, with this seed; null when there is none to use. */
-function userInitialValue(tf: Tf, layer: Layer, weightName: string, shape: number[], seed: number): import('@tensorflow/tfjs').Tensor | null {
+function userInitialValue(tf: Tf, layer: Layer, weightName: string, shape: number[], seed: number): Tensor | null {
   const key = INITIALIZER_KEYS.find(([pattern]) => pattern.test(weightName))?.[1];
   if (!key) return null;
   const config = (layer.getConfig() as Record<string, unknown>)[key] as { className?: string; config?: Record<string, unknown> } | undefined;
@@ -153,7 +160,7 @@ function userInitialValue(tf: Tf, layer: Layer, weightName: string, shape: numbe
   ];
   if (typeof factory !== 'function') return null;
   try {
-    return factory({ ...(config?.config ?? {}), seed }).apply(shape, 'float32') as import('@tensorflow/tfjs').Tensor;
+    return factory({ ...(config?.config ?? {}), seed }).apply(shape, 'float32') as Tensor;
   } catch {
     return null;
   }

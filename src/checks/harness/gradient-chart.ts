@@ -1,4 +1,5 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import { freeingTapeOnError } from '../../tfjs/gradients.js';
 import { onGradientBackend } from '../../tfjs/tf-instance.js';
 import type { CheckContext } from '../check.js';
 
@@ -22,10 +23,12 @@ export function chartInputGradients(
     if (input.size / (input.shape[0] ?? 1) > CHART_LIMIT) return null;
     try {
       const grad = onGradientBackend(tf, () =>
-        tf.grad((x: Tensor) => {
-          const out = twin.model.apply(inputs.map((t, k) => (k === i ? x : t)), { training: false });
-          return select((Array.isArray(out) ? out : [out]) as Tensor[]);
-        })(input),
+        freeingTapeOnError(tf, () =>
+          tf.grad((x: Tensor) => {
+            const out = twin.model.apply(inputs.map((t, k) => (k === i ? x : t)), { training: false });
+            return select((Array.isArray(out) ? out : [out]) as Tensor[]);
+          })(input),
+        ),
       );
       const values = grad.dataSync() as Float32Array;
       grad.dispose();
