@@ -1,4 +1,5 @@
 import type { Finding } from '../model/report.js';
+import { at } from '../model/place.js';
 import { finalActivation } from '../tfjs/activation.js';
 import type { Check, LayerActivity } from './check.js';
 import type { TensorValue } from './harness/runner.js';
@@ -45,7 +46,7 @@ export const activationHealth: Check = {
       const problem = describe(name, activation, stats);
       if (problem) {
         const source = ctx.sourceOf(name);
-        findings.push({ check: 'activation-health', severity: 'warning', where: `layer '${name}'`, ...(source ? { source } : {}), message: problem, counterexample: { samples: passes.reduce((n, p) => n + p.sample.batch, 0), dead: round(stats.dead), saturated: round(stats.saturated) } });
+        findings.push({ check: 'activation-health', severity: 'warning', ...at.layer(name), ...(source ? { source } : {}), message: problem, counterexample: { samples: passes.reduce((n, p) => n + p.sample.batch, 0), dead: round(stats.dead), saturated: round(stats.saturated) } });
       }
     }
     return { status: 'pass', runs: passes.length, findings, activity };

@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
+import { placeText } from '../model/place.js';
 import type { Check, CheckContext } from './check.js';
 import { maxDifference, sampleOf } from './harness/compare.js';
 import { makeInputs } from './harness/fake-inputs.js';
@@ -13,7 +14,7 @@ export const batchIndependence: Check = {
   proves: "each sample's outputs are the same alone as inside a batch",
   requires: ['determinism'],
   run(ctx) {
-    const names = tensorNames(ctx.probe);
+    const placeOf = tensorNames(ctx.probe);
     const unchartable = new Set<number>();
     const charts = chartEvery();
     return propertyCheck(
@@ -40,10 +41,10 @@ export const batchIndependence: Check = {
                 if (leak) return leak;
                 continue;
               }
-              const where = names.get(changed.id) ?? `tensor ${changed.id}`;
+              const place = placeOf(changed.id);
               return {
-                where,
-                message: `sample ${i} gives another ${where} (by ${formatDifference(changed.by)}) alone than inside a batch of ${sample.batch}: values move between samples (a reshape or transpose across the batch axis, batch statistics)`,
+                place,
+                message: `sample ${i} gives another ${placeText(place)} (by ${formatDifference(changed.by)}) alone than inside a batch of ${sample.batch}: values move between samples (a reshape or transpose across the batch axis, batch statistics)`,
                 detail: { sample: i },
               };
             } finally {
@@ -85,7 +86,7 @@ function dependsOnOtherSamples(ctx: CheckContext, inputs: Tensor[], i: number, d
         if (chart[k] !== 0) {
           const name = ctx.space.plans[j]?.name ?? String(j);
           return {
-            where: `input '${name}'`,
+            place: { kind: 'input', name },
             blame: name,
             message: `the outputs of sample ${i} depend on sample ${other} of input '${name}' (their gradient there is not zero): values move between samples`,
             detail: { sample: i, dependsOn: other, charted: 'gradient' },

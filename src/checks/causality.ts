@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
+import { placeText } from '../model/place.js';
 import type { Check, CheckContext } from './check.js';
 import { alignedDifference } from './harness/compare.js';
 import { makeInputs } from './harness/fake-inputs.js';
@@ -20,7 +21,7 @@ export const causality: Check = {
   run(ctx) {
     const causal = ctx.space.plans.map((p, i) => ({ p, i })).filter(({ p }) => p.causal && p.shape.length >= 2);
     if (causal.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'no input is hinted causal: true' };
-    const names = tensorNames(ctx.probe);
+    const placeOf = tensorNames(ctx.probe);
     const inputIds = new Set(ctx.runner.order.slice(0, ctx.space.plans.length));
     const unchartable = new Set<number>();
     const charts = chartEvery();
@@ -51,10 +52,10 @@ export const causality: Check = {
               if (!a || !b || a.shape.length < 3 || a.shape[1] !== steps) continue;
               const by = upTo(a, b);
               if (by > 0) {
-                const where = names.get(id) ?? `tensor ${id}`;
+                const place = placeOf(id);
                 return {
-                  where,
-                  message: `${where} at steps 0..${t} changed (by ${formatDifference(by)}) when only steps after ${t} of causal input '${p.name}' changed: it sees the future`,
+                  place,
+                  message: `${placeText(place)} at steps 0..${t} changed (by ${formatDifference(by)}) when only steps after ${t} of causal input '${p.name}' changed: it sees the future`,
                   detail: { input: p.name, step: t },
                 };
               }
@@ -63,7 +64,7 @@ export const causality: Check = {
               const seen = seesFutureByGradient(ctx, inputs, i, t, steps, unchartable);
               if (seen !== null) {
                 return {
-                  where: `input '${p.name}'`,
+                  place: { kind: 'input', name: p.name },
                   blame: p.name,
                   message: `the outputs at steps 0..${t} depend on step ${seen} of causal input '${p.name}' (their gradient there is not zero): the model sees the future`,
                   detail: { input: p.name, step: t, dependsOn: seen, charted: 'gradient' },

@@ -1,4 +1,5 @@
 import type { Check } from './check.js';
+import { placeText } from '../model/place.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import { exactDifference, firstDifference, formatDifference } from './harness/pass-diff.js';
 import { propertyCheck } from './harness/property-check.js';
@@ -9,7 +10,7 @@ export const determinism: Check = {
   id: 'determinism',
   proves: 'two inference calls on the same input agree exactly',
   run(ctx) {
-    const names = tensorNames(ctx.probe);
+    const placeOf = tensorNames(ctx.probe);
     return propertyCheck(ctx, 'determinism', (sample) => {
       const inputs = makeInputs(ctx.tf, ctx.space.plans, sample);
       try {
@@ -20,10 +21,10 @@ export const determinism: Check = {
         if (first.error || second.error) return null;
         const changed = firstDifference(ctx, first, second, exactDifference);
         if (!changed) return null;
-        const where = names.get(changed.id) ?? `tensor ${changed.id}`;
+        const place = placeOf(changed.id);
         return {
-          where,
-          message: `${where} differs (by ${formatDifference(changed.by)}) between two inference calls on the same input: something random runs at inference (noise, dropout forced on, Math.random)`,
+          place,
+          message: `${placeText(place)} differs (by ${formatDifference(changed.by)}) between two inference calls on the same input: something random runs at inference (noise, dropout forced on, Math.random)`,
         };
       } finally {
         ctx.tf.dispose(inputs);

@@ -67,7 +67,7 @@ function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Viol
   const blocked = second.blocked ?? first.blocked;
   if (blocked) {
     return {
-      where: `layer '${blocked}'`,
+      place: { kind: 'layer', name: blocked },
       blame: blocked,
       message: `'${blocked}' passes no gradient back to its inputs: ${owners(ctx, dead)} never train`,
       detail: { weights: dead.map((w) => w.originalName) },
@@ -75,7 +75,7 @@ function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Viol
   }
   const owner = ownerOf(ctx, dead[0]?.originalName ?? '');
   return {
-    where: `layer '${owner}'`,
+    place: { kind: 'layer', name: owner },
     blame: owner,
     message: `${owners(ctx, dead)} get no gradient from the loss (no path from them to a loss, or every path blocked)`,
     detail: { weights: dead.map((w) => w.originalName) },
@@ -132,7 +132,7 @@ function gradientsOnBackend(ctx: CheckContext, sample: Sample, losses: OutputLos
       return {
         dead: [],
         failure: {
-          where: failing ? `layer '${failing}'` : 'backward pass',
+          place: failing ? { kind: 'layer', name: failing } : 'backward pass',
           ...(failing ? { blame: failing } : {}),
           message: kernel
             ? `training fails: tfjs has no gradient for ${kernel}${failing ? `, used in '${failing}'` : ''} (wrap it in tf.customGrad or use differentiable ops)`

@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
+import { at } from '../model/place.js';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../tfjs/activation.js';
 import type { Check } from './check.js';
@@ -66,7 +67,7 @@ export const initialLoss: Check = {
         findings.push({
           check: 'initial-loss',
           severity: 'warning',
-          where: `output '${name}'`,
+          ...at.output(name),
           ...(source ? { source } : {}),
           message: `the initial ${loss.name} of '${name}' is ${round(initial)}, ${Number.isFinite(ratio) ? `${round(ratio)}x` : 'far above'} the chance level ${round(chance)}: the outputs start saturated (a too large initialisation or input scale), so the first updates are huge or vanish; output values: ${describeHistogram(summary.histogram)}`,
           counterexample: summary,

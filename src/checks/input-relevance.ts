@@ -34,7 +34,7 @@ export const inputRelevance: Check = {
             });
             if (!moved) {
               return {
-                where: `input '${plan.name}'`,
+                place: { kind: 'input', name: plan.name },
                 blame: plan.name,
                 message: `input '${plan.name}' influences no model output: other values for it leave every output unchanged (a branch that never reaches an output?)`,
                 detail: { input: plan.name },

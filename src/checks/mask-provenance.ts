@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
+import { at, placeText } from '../model/place.js';
 import type { Finding } from '../model/report.js';
 import { readsMask } from '../tfjs/mask-behaviour.js';
 import type { Check, CheckContext } from './check.js';
@@ -25,7 +26,7 @@ export const maskProvenance: Check = {
   proves: 'every layer receives the mask its own inputs carry under Keras rules, and no other',
   requires: ['determinism'],
   run(ctx) {
-    const names = tensorNames(ctx.probe);
+    const placeOf = tensorNames(ctx.probe);
     const warnings = new Map<string, Finding>();
     const outcome = propertyCheck(ctx, 'mask-provenance', (sample) => {
       const inputs = makeInputs(ctx.tf, ctx.space.plans, sample);
@@ -40,9 +41,9 @@ export const maskProvenance: Check = {
           // The layer whose result the stale mask changed: the producer of the first changed tensor.
           const affected = ctx.runner.producer.get(changed.id);
           const first = stale.find((s) => s.layer === affected) ?? (stale[0] as Stale);
-          const tensor = names.get(changed.id) ?? `tensor ${changed.id}`;
+          const tensor = placeText(placeOf(changed.id));
           return {
-            where: `layer '${first.layer}'`,
+            place: { kind: 'layer', name: first.layer },
             blame: first.layer,
             message:
               `'${first.layer}' receives ${first.maker ? `the mask made by '${first.maker}'` : 'a mask'} although its inputs carry ${first.expected ? 'another one' : 'none'} under Keras rules ` +
@@ -56,7 +57,7 @@ export const maskProvenance: Check = {
           warnings.set(s.layer, {
             check: 'mask-provenance',
             severity: 'warning',
-            where: `layer '${s.layer}'`,
+            ...at.layer(s.layer),
             ...(source ? { source } : {}),
             message: `'${s.layer}' receives ${s.maker ? `the mask made by '${s.maker}'` : 'a mask'} that its inputs do not carry (tfjs hands masks on); it changed no result on these samples`,
           });

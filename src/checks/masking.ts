@@ -1,4 +1,5 @@
 import type { Check, CheckContext, CheckOutcome } from './check.js';
+import { placeText, type Place } from '../model/place.js';
 import { firstDifference, formatDifference } from './harness/pass-diff.js';
 import { propertyCheck, type Violation } from './harness/property-check.js';
 import { alignedDifference, close, maxDifference } from './harness/compare.js';
@@ -27,12 +28,12 @@ export const masking: Check = {
         reason: "no padded sequence input (none feeds Masking or an Embedding with maskZero; hint `pad` in `mini` if your data is padded)",
       };
     }
-    const names = tensorNames(ctx.probe);
-    return propertyCheck(ctx, 'masking', (sample) => violation(ctx, sample, names));
+    const placeOf = tensorNames(ctx.probe);
+    return propertyCheck(ctx, 'masking', (sample) => violation(ctx, sample, placeOf));
   },
 };
 
-function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>): Violation | null {
+function violation(ctx: CheckContext, sample: Sample, placeOf: (id: number) => Place): Violation | null {
   const { tf, runner, space } = ctx;
   const inputs = makeInputs(tf, space.plans, sample);
   try {
@@ -50,10 +51,10 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
         const made = base.produced.get(sequence.maker);
         const wrong = made ? paddedMarkedReal(made, real) : null;
         const inputId = runner.order[index] ?? -1;
-        const into = [...names.entries()].find(([id, n]) => n.endsWith(`-> ${sequence.maker}`) && id !== inputId)?.[1] ?? names.get(inputId) ?? label;
+        const into = intoLayer(ctx, placeOf, sequence.maker, inputId);
         if (!made || wrong) {
           return {
-            where: into,
+            place: into,
             message: made
               ? `'${sequence.maker}' does not recognise the padding of ${label}: it marks padded step(s) ${wrong} as real, so the values reaching it are no longer its mask value ${sequence.pad} (a layer before it changes them)`
               : `'${sequence.maker}' makes no mask for the padding of ${label}`,
@@ -73,8 +74,8 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
         const changed = firstChange(ctx, base, perturbed, steps, (i) => firstRealStep(sample, i, steps), (i) => firstRealStep(sample, i, steps), (i) => realSteps(sample, i, steps), new Set(makerOutput));
         if (changed !== null) {
           return {
-            where: names.get(changed.id) ?? `tensor ${changed.id}`,
-            message: `${names.get(changed.id) ?? 'a tensor'} changed (by ${formatDifference(changed.by)}) at real steps when only the padded steps after '${maker}' were perturbed: a layer there ignores the mask`,
+            place: placeOf(changed.id),
+            message: `${placeText(placeOf(changed.id))} changed (by ${formatDifference(changed.by)}) at real steps when only the padded steps after '${maker}' were perturbed: a layer there ignores the mask`,
             detail: { input: plan.name, perturbed: 'padded steps', after: maker },
           };
         }
@@ -88,12 +89,12 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
             const changed = firstChange(ctx, base, moved, steps, (i) => firstRealStep(sample, i, steps), other.first, (i) => realSteps(sample, i, steps), new Set(), other.steps);
             if (changed !== null) {
               const noMask = !sequence.maker && ![...base.produced.values()].some((m) => m && m.shape[1] === steps);
-              const inputName = names.get(runner.order[index] ?? -1) ?? label;
+              const inputPlace = placeOf(runner.order[index] ?? -1);
               return {
-                where: noMask ? inputName : names.get(changed.id) ?? `tensor ${changed.id}`,
+                place: noMask ? inputPlace : placeOf(changed.id),
                 message: noMask
-                  ? `nothing masks the padding of ${label} (pad value ${sequence.pad}): ${names.get(changed.id)} changed by ${formatDifference(changed.by)} when the same real steps got ${other.description} (an Embedding needs maskZero: true; float features a Masking layer)`
-                  : `${names.get(changed.id) ?? 'a tensor'} changed (by ${formatDifference(changed.by)}) at real steps when the same real content got ${other.description}: a layer there uses padded steps`,
+                  ? `nothing masks the padding of ${label} (pad value ${sequence.pad}): ${placeText(placeOf(changed.id))} changed by ${formatDifference(changed.by)} when the same real steps got ${other.description} (an Embedding needs maskZero: true; float features a Masking layer)`
+                  : `${placeText(placeOf(changed.id))} changed (by ${formatDifference(changed.by)}) at real steps when the same real content got ${other.description}: a layer there uses padded steps`,
                 detail: { input: plan.name, repadded: other.description },
               };
             }
@@ -107,6 +108,14 @@ function violation(ctx: CheckContext, sample: Sample, names: Map<number, string>
   } finally {
     tf.dispose(inputs);
   }
+}
+
+/** The boundary into the mask maker when the input reaches it through other layers, else the input's own place. */
+function intoLayer(ctx: CheckContext, placeOf: (id: number) => Place, maker: string, inputId: number): Place {
+  const into = ctx.probe.nodes.find((node) => node.layer.name === maker)?.inputs.find((t) => t.id !== inputId);
+  if (!into) return placeOf(inputId);
+  const producer = placeOf(into.id);
+  return { kind: 'boundary', from: producer.kind === 'boundary' ? producer.from : into.sourceLayer.name, to: maker };
 }
 
 /**

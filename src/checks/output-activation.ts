@@ -1,4 +1,5 @@
 import type { layers } from '@tensorflow/tfjs';
+import { at } from '../model/place.js';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../tfjs/activation.js';
 import type { Check, CheckContext } from './check.js';
@@ -29,17 +30,17 @@ export const outputActivation: Check = {
       if (!message) return;
       const lossLine = message.blame === 'compile' ? ctx.compileSite : undefined;
       const source = lossLine ?? ctx.sourceOf(t.sourceLayer.name);
-      findings.push({ check: 'output-activation', severity: 'error', where: `output '${t.sourceLayer.name}'`, ...(source ? { source } : {}), message: message.text });
+      findings.push({ check: 'output-activation', severity: 'error', ...at.output(t.sourceLayer.name), ...(source ? { source } : {}), message: message.text });
     });
     const constant = constantOutputs(ctx);
     for (const i of constant.indices) {
       const layer = outputs[i]?.sourceLayer.name ?? String(i);
-      if (findings.some((f) => f.where === `output '${layer}'`)) continue;
+      if (findings.some((f) => f.place?.kind === 'output' && f.place.name === layer)) continue;
       const source = ctx.sourceOf(layer);
       findings.push({
         check: 'output-activation',
         severity: 'error',
-        where: `output '${layer}'`,
+        ...at.output(layer),
         ...(source ? { source } : {}),
         message: `output '${layer}' is the same for every one of ${constant.samples} fake inputs: it cannot learn anything (a softmax over one unit, a layer that ignores its input, a detached branch)`,
       });

@@ -1,4 +1,5 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import { at, type Place } from '../model/place.js';
 import { ScaffoldError } from '../errors.js';
 import { freeingTapeOnError } from '../tfjs/gradients.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
@@ -62,17 +63,15 @@ export const overfit: Check = {
       const one = onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase);
       const two = one.reached ? onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two)) : null;
       if (two === 'no-difference') {
-        const where = outputs.length === 1 ? `output '${outputs[0]?.sourceLayer.name}'` : 'outputs';
         return {
           status: 'fail',
           runs: one.steps,
-          findings: [{ check: 'overfit', severity: 'error', where, message: `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}` }],
+          findings: [{ check: 'overfit', severity: 'error', ...outputsPlace(outputs), message: `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}` }],
         };
       }
       const failed = !one.reached ? one : two && !two.reached ? two : null;
       if (!failed) return { status: 'pass', runs: one.steps + (two?.steps ?? 0), findings: [] };
       const causes = likelyCauses(ctx);
-      const where = outputs.length === 1 ? `output '${outputs[0]?.sourceLayer.name}'` : 'outputs';
       const source = outputs.length === 1 ? ctx.sourceOf(outputs[0]?.sourceLayer.name ?? '') : undefined;
       const first = failed.curve[0] ?? NaN;
       const last = failed.curve[failed.curve.length - 1] ?? NaN;
@@ -83,7 +82,7 @@ export const overfit: Check = {
           {
             check: 'overfit',
             severity: 'error',
-            where,
+            ...outputsPlace(outputs),
             ...(source ? { source } : {}),
             message:
               `the twin cannot fit ${failed.samples === 1 ? 'a single sample' : 'two samples with different targets'}: in ${failed.steps} steps its loss went from ${fmt(first)} to ${fmt(last)} ` +
@@ -285,6 +284,12 @@ function partlyRealTwin(ctx: CheckContext, name: string): LayersModel {
 
 function total(ctx: CheckContext, losses: OutputLoss[], targets: Tensor[], outputs: Tensor[]): Scalar {
   return ctx.tf.addN(outputs.map((y, j) => (losses[j] as OutputLoss).compute(ctx.tf, targets[j] as Tensor, y))) as Scalar;
+}
+
+/** The one output a finding is about, or all of them (no single place). */
+function outputsPlace(outputs: readonly { sourceLayer: { name: string } }[]): { where: string; place?: Place } {
+  const only = outputs.length === 1 ? outputs[0] : undefined;
+  return only ? at.output(only.sourceLayer.name) : { where: 'outputs' };
 }
 
 /** What earlier checks found that explains a twin that cannot learn. */

@@ -115,7 +115,7 @@ function violation(ctx: CheckContext, targets: Target[], sample: Sample): Violat
     }
     if (found) {
       return {
-        where: `layer '${target.name}'`,
+        place: { kind: 'layer', name: target.name },
         blame: target.name,
         message: found.real
           ? `the state of '${target.name}' holds still at step ${found.step} of sample ${found.sample}, a step its mask calls real: it reads nothing there (a mask that marks the padding as real, an inverted computeMask, or an input without signal)`

@@ -1,4 +1,5 @@
 import type { ComponentInfo } from './component.js';
+import type { Place } from './place.js';
 import type { DType, Shape } from './shape.js';
 import type { SourceLocation } from './source.js';
 
@@ -31,8 +32,10 @@ export type Severity = 'error' | 'warning' | 'info';
 export interface Finding {
   check: string;
   severity: Severity;
-  /** The boundary (`"crop -> motion"`) or the layer where it shows. */
+  /** The boundary (`"crop -> motion"`) or the layer where it shows, for people: the text of `place`. */
   where: string;
+  /** Where in the graph it shows (additive in version 1); absent for findings about the project (versions, types, preprocessing) and for lists of places. */
+  place?: Place;
   source?: SourceLocation;
   message: string;
   counterexample?: Record<string, unknown>;

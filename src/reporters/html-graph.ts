@@ -61,9 +61,7 @@ export function graphView(report: Report, flags: Map<string, Severity>) {
   }
   for (const c of report.components) add(c.name);
   const inputsNamed = new Set<string>();
-  for (const f of report.findings) {
-    for (const m of f.where.matchAll(/\binput '([^']+)'/g)) if (m[1]) inputsNamed.add(m[1]);
-  }
+  for (const f of report.findings) if (f.place?.kind === 'input') inputsNamed.add(f.place.name);
   for (const name of inputsNamed) add(name);
 
   const preds = new Map<string, string[]>();
@@ -172,7 +170,8 @@ export function graphView(report: Report, flags: Map<string, Severity>) {
     if (node.dummy) return [];
     const p = pos.get(id) as { x: number; y: number; w: number };
     const text = nodeText(node);
-    const flag = flags.get(named(id));
+    const severity = flags.get(named(id));
+    const flag = severity === 'error' || severity === 'warning' ? severity : null;
     const c = components.get(id);
     const title =
       node.role === 'component' && c
@@ -184,7 +183,7 @@ export function graphView(report: Report, flags: Map<string, Severity>) {
         label: text.name,
         subtitle: text.subtitle,
         role: node.role,
-        flag: flag === 'error' || flag === 'warning' ? flag : null,
+        flag,
         title: flag ? `${title}; has ${flag === 'error' ? 'an error' : 'a warning'}` : title,
         x: p.x,
         y: p.y,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve as resolvePath } from 'node:path';
 import type Handlebars from 'handlebars';
+import { placeNames } from '../model/place.js';
 import type { Finding, Report, ReportComponent, Severity } from '../model/report.js';
 import { formatShape } from '../model/shape.js';
 import { packageInfo } from '../package-info.js';
@@ -234,14 +235,11 @@ function activationView(a: NonNullable<Report['activations']>[number], report: R
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-/** The names a finding's `where` points at (`layer 'x'`, `input 'x'`, `output 'x'`, `a -> b`), worst severity first. */
+/** The names the findings' places point at (both ends of a boundary), with the worst severity of each. */
 function flaggedNames(findings: Finding[]): Map<string, Severity> {
   const flags = new Map<string, Severity>();
   for (const f of findings) {
-    const names = [...f.where.matchAll(/\b(?:input|layer|output) '([^']+)'/g)].map((m) => m[1] ?? '');
-    const arrow = /^([^'\s]+) -> ([^'\s]+)$/.exec(f.where);
-    if (arrow) names.push(arrow[1] ?? '', arrow[2] ?? '');
-    for (const name of names) {
+    for (const name of f.place ? placeNames(f.place) : []) {
       const before = flags.get(name);
       if (name && (before === undefined || SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[before])) flags.set(name, f.severity);
     }

@@ -1,3 +1,4 @@
+import { placeText } from '../model/place.js';
 import type { CheckResult, Finding, Report } from '../model/report.js';
 import { replayCommand } from './format.js';
 
@@ -51,7 +52,7 @@ function casesOf(check: CheckResult, report: Report): TestCase[] {
     findings.push({ check: check.id, severity: 'error', where: check.id, message: check.reason ?? `${check.id} failed without a finding` });
   }
   for (const f of findings) {
-    const where = f.where || check.id;
+    const where = f.place ? placeText(f.place) : f.where || check.id;
     cases.set(where, [...(cases.get(where) ?? []), f]);
   }
   return [...cases].map(([name, found]) => ({ name, findings: found }));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { placeNames, placeText } from '../../src/model/place.js';
 import type { Finding } from '../../src/model/report.js';
 import { run } from '../../src/pipeline/run.js';
 import { ROOT } from '../helpers/run.js';
@@ -76,11 +77,15 @@ describe('bug zoo: each bug is caught by its check at its culprit', { concurrenc
     const severity = entry.severity ?? 'error';
     it(`${entry.name}: ${entry.check} at '${entry.where}' (${severity})`, async () => {
       const report = await run(composite(entry.name), { ...OPTIONS, only: [entry.check] });
-      const caught = report.findings.some((f) => f.check === entry.check && f.severity === severity && f.where.includes(entry.where));
+      const caught = report.findings.find((f) => f.check === entry.check && f.severity === severity && f.where.includes(entry.where));
       assert.ok(
         caught,
         `expected a${severity === 'error' ? 'n' : ''} ${severity} finding of '${entry.check}' whose where contains '${entry.where}' (${entry.bug}); got:\n${show(report.findings)}`,
       );
+      // The structured place names the culprit too, and `where` is its text.
+      assert.ok(caught.place, `${entry.name}: the finding has no place`);
+      assert.equal(caught.where, placeText(caught.place));
+      assert.ok(placeNames(caught.place).some((name) => name.includes(entry.where)), `${entry.name}: place ${JSON.stringify(caught.place)}`);
     });
   }
 });

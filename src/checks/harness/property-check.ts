@@ -1,3 +1,4 @@
+import { placeText, type Place } from '../../model/place.js';
 import type { Finding, Severity } from '../../model/report.js';
 import type { CheckContext, CheckOutcome } from '../check.js';
 import { describeSample } from './fake-inputs.js';
@@ -7,8 +8,8 @@ import { checkProperty } from './property.js';
 
 /** What a property found wrong on one sample. */
 export interface Violation {
-  /** The boundary or tensor (`producer -> consumer`), layer or input where it shows. */
-  where: string;
+  /** The boundary, layer, input or output where it shows; a text for a place outside the graph (`backward pass`). */
+  place: Place | string;
   message: string;
   /** The layer whose `.apply` line the finding points at. */
   blame?: string;
@@ -39,12 +40,14 @@ export function propertyCheck(
   );
   const v = result.failure ? failures.get(sampleKey(result.failure.counterexample)) : undefined;
   if (!result.failure || !v) return { status: 'pass', runs: result.runs, findings: [] };
-  const blame = v.blame ?? v.where.split(' -> ')[1] ?? v.where.replace(/^(?:output|layer|input) '(.*)'$/, '$1');
-  const source = ctx.sourceOf(blame);
+  const place = typeof v.place === 'string' ? null : v.place;
+  const blame = v.blame ?? (place === null ? undefined : place.kind === 'boundary' ? place.to : place.name);
+  const source = blame === undefined ? undefined : ctx.sourceOf(blame);
   const finding: Finding = {
     check,
     severity: v.severity ?? 'error',
-    where: v.where,
+    where: place === null ? (v.place as string) : placeText(place),
+    ...(place === null ? {} : { place }),
     ...(source ? { source } : {}),
     message: v.message,
     counterexample: { ...describeSample(ctx.space, result.failure.counterexample), ...v.detail },

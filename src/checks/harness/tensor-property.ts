@@ -1,4 +1,5 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
+import { placeText, type Place } from '../../model/place.js';
 import type { DType, Shape } from '../../model/shape.js';
 import type { CheckContext, CheckOutcome } from '../check.js';
 import type { Sample } from '../../model/sample.js';
@@ -7,7 +8,7 @@ import type { Observation, TensorSummary } from './observe.js';
 
 /** A tensor the checks look at: a boundary or a model output, with what the probe expects of it. */
 export interface WatchedTensor {
-  where: string;
+  place: Place;
   shape: Shape;
   dtype: DType;
   /** The layer whose source line a finding points at. */
@@ -23,21 +24,21 @@ export function watchedTensors(ctx: CheckContext): WatchedTensor[] {
   const tapIndex = new Map(ctx.observer.taps.map((id, i) => [id, i]));
   const pick = (id: number | undefined) => (o: Observation) => (id === undefined ? undefined : o.taps[tapIndex.get(id) ?? -1]);
   const custom = customLayerOutputs(ctx).map(({ layer, tensor }): WatchedTensor => ({
-    where: `layer '${layer}'`,
+    place: { kind: 'layer', name: layer },
     shape: [...tensor.shape],
     dtype: tensor.dtype as DType,
     blame: layer,
     pick: pick(tensor.id),
   }));
   const boundaries = ctx.probe.boundaries.map((b, i): WatchedTensor => ({
-    where: `${b.from} -> ${b.to}`,
+    place: { kind: 'boundary', from: b.from, to: b.to },
     shape: b.shape,
     dtype: b.dtype,
     blame: b.to === 'output' ? b.from : b.to,
     pick: pick(ctx.probe.boundaryTensors[i]),
   }));
   const outputs = ctx.probe.model.outputs.map((t, i): WatchedTensor => ({
-    where: `output '${t.sourceLayer.name}'`,
+    place: { kind: 'output', name: t.sourceLayer.name },
     shape: [...t.shape],
     dtype: t.dtype as DType,
     blame: t.sourceLayer.name,
@@ -78,7 +79,7 @@ export function checkEveryTensor(
         : observation.error && check === 'shape'
           ? `the twin threw before producing it: ${observation.error}`
           : null;
-      return message === null ? null : { where: tensor.where, blame: tensor.blame, message: `${tensor.where}: ${message}` };
+      return message === null ? null : { place: tensor.place, blame: tensor.blame, message: `${placeText(tensor.place)}: ${message}` };
     }),
   );
   const findings = outcomes.flatMap((o) => o.findings);
