@@ -18,10 +18,13 @@ await selectBackend(tf, 'cpu', file);
 function step(model: tf.LayersModel): number {
   const inputs = [tf.randomUniform([2, 224, 224, 3]), tf.randomUniform([2, 20, 16])];
   const started = performance.now();
-  const { grads, value } = tf.variableGrads(() => {
-    const outs = model.apply(inputs, { training: true }) as tf.Tensor[];
-    return tf.addN(outs.map((o) => tf.mean(tf.square(o)))) as tf.Scalar;
-  }, model.trainableWeights.map((w) => w.read() as tf.Variable));
+  const { grads, value } = tf.variableGrads(
+    () => {
+      const outs = model.apply(inputs, { training: true }) as tf.Tensor[];
+      return tf.addN(outs.map((o) => tf.mean(tf.square(o)))) as tf.Scalar;
+    },
+    model.trainableWeights.map((w) => w.read() as tf.Variable),
+  );
   value.dataSync();
   const ms = performance.now() - started;
   tf.dispose([...inputs, value, ...Object.values(grads)]);

@@ -76,15 +76,24 @@ line('  the same, first checks only (shape, dtype, finite)', `${median(first).to
 for (const [key, xs] of Object.entries(phases)) line(`  ${key.replace('Ms', '')} phase (cold run)`, `${median(xs).toFixed(0)} ms`);
 line('peak RSS of the cold run', `${(median(rss) / 1024).toFixed(0)} MB`);
 line('checks of the cold run', report.checks.map((c) => `${c.id} ${c.ms} ms`).join(', '));
-line('twin params / real params', `${report.twin.params} / ${report.twin.realParams} = ${((100 * report.twin.params) / report.twin.realParams).toFixed(4)}%`);
-line('large composite (1.1B params, generated): whole run', `${median(large.ms).toFixed(0)} ms = ${(median(large.ms) / f).toFixed(2)}x floor`);
+line(
+  'twin params / real params',
+  `${report.twin.params} / ${report.twin.realParams} = ${((100 * report.twin.params) / report.twin.realParams).toFixed(4)}%`,
+);
+line(
+  'large composite (1.1B params, generated): whole run',
+  `${median(large.ms).toFixed(0)} ms = ${(median(large.ms) / f).toFixed(2)}x floor`,
+);
 line('  its probe phase', `${median(large.probe).toFixed(0)} ms`);
 line('  its peak RSS', `${(median(large.rss) / 1024).toFixed(0)} MB`);
 line('  its twin params / real params', `${large.twin} / ${large.real} = ${((100 * large.twin) / large.real).toExponential(2)}%`);
 if (reference) {
   line('reference: real tracker, build (real initialisers)', `${(reference.buildMs / 1000).toFixed(1)} s`);
   line('reference: real tracker, forward+backward, batch 2', `${reference.realMs.toFixed(0)} ms`);
-  line('reference: twin, forward+backward, batch 2', `${reference.twinMs.toFixed(1)} ms = ${(reference.realMs / reference.twinMs).toFixed(0)}x faster`);
+  line(
+    'reference: twin, forward+backward, batch 2',
+    `${reference.twinMs.toFixed(1)} ms = ${(reference.realMs / reference.twinMs).toFixed(0)}x faster`,
+  );
 }
 line('watch: save to result, one-line edit (median)', `${median(saves).toFixed(0)} ms (${saves.map((x) => x.toFixed(0)).join(', ')})`);
 line('target', 'whole run <= 3x floor (issue 2), <= 2x (issue 6); watch re-check < 300 ms; large probe < 2 s, RSS < 1 GB');
@@ -112,7 +121,11 @@ function largeRuns(count) {
 
 /** The real tracker against its twin: one forward and backward step on a batch of 2 (bench/reference.ts). */
 function referenceStep() {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/reference.ts')], { cwd: root, encoding: 'utf8', timeout: 3_600_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/reference.ts')], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 3_600_000,
+  });
   if (run.status !== 0) throw new Error(`bench/reference.ts failed:\n${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop());
 }
@@ -126,7 +139,10 @@ async function watchSaves(file, count) {
   const dir = mkdtempSync(join(root, 'bench/.watch-'));
   const copy = join(dir, 'composite.ts');
   copyFileSync(file, copy);
-  const child = spawn(process.execPath, [join(root, 'bin/scaffold-mini.js'), copy, '--watch', '--quiet', '--no-emit'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [join(root, 'bin/scaffold-mini.js'), copy, '--watch', '--quiet', '--no-emit'], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d.toString()));
   const waitFor = (pattern, n) =>

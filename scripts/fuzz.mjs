@@ -10,11 +10,17 @@ const { values } = parseArgs({ options: { cases: { type: 'string', default: '200
 const total = Number(values.cases);
 const root = resolve(import.meta.dirname, '..');
 const CHUNK = 250;
-const chunks = Array.from({ length: Math.ceil(total / CHUNK) }, (_, i) => ({ seed: Number(values.seed) * 1000 + i, count: Math.min(CHUNK, total - i * CHUNK) }));
+const chunks = Array.from({ length: Math.ceil(total / CHUNK) }, (_, i) => ({
+  seed: Number(values.seed) * 1000 + i,
+  count: Math.min(CHUNK, total - i * CHUNK),
+}));
 
 function runChunk({ seed, count }) {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fuzz/chunk.ts', '--seed', String(seed), '--count', String(count)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fuzz/chunk.ts', '--seed', String(seed), '--count', String(count)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     // A hang: the chunk's cases have 20 s each at most.
@@ -22,7 +28,9 @@ function runChunk({ seed, count }) {
     child.on('exit', (code) => {
       clearTimeout(timer);
       const line = out.trim().split('\n').pop();
-      done(code === 0 && line ? JSON.parse(line) : { cases: 0, reports: 0, refused: {}, bugs: 1, failed: `chunk ${seed} exited with ${code}` });
+      done(
+        code === 0 && line ? JSON.parse(line) : { cases: 0, reports: 0, refused: {}, bugs: 1, failed: `chunk ${seed} exited with ${code}` },
+      );
     });
   });
 }
@@ -39,6 +47,10 @@ for (const r of results) {
   for (const [code, n] of Object.entries(r.refused)) sum.refused[code] = (sum.refused[code] ?? 0) + n;
   if (r.failed) console.error(r.failed);
 }
-const refusals = Object.entries(sum.refused).map(([c, n]) => `${c} ${n}`).join(', ');
-console.log(`scaffold-mini fuzz: ${sum.cases} cases in ${seconds.toFixed(0)} s: ${sum.reports} reports, refused (exit 2) ${refusals || 'none'}; ${sum.bugs} bugs`);
+const refusals = Object.entries(sum.refused)
+  .map(([c, n]) => `${c} ${n}`)
+  .join(', ');
+console.log(
+  `scaffold-mini fuzz: ${sum.cases} cases in ${seconds.toFixed(0)} s: ${sum.reports} reports, refused (exit 2) ${refusals || 'none'}; ${sum.bugs} bugs`,
+);
 process.exitCode = sum.bugs === 0 && sum.cases === total ? 0 : 1;

@@ -13,16 +13,17 @@ function walk(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = walk('test').sort().filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+const files = walk('test')
+  .sort()
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
 // Every run in the tests, in-process or through the command, fails on a check that leaks tensors.
 const env = { ...process.env, SCAFFOLD_MINI_LEAK_GUARD: '1' };
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);

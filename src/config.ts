@@ -12,7 +12,7 @@ export type { Options, ResolvedOptions } from './model/options.js';
 export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', minParams: 10_000, timeout: 60, maxMemoryMb: 4096 } as const;
 
 /** Default output folder: `<name>.mini/` beside the composite. */
-export function defaultOutDir(file: string): string {
+function defaultOutDir(file: string): string {
   return join(dirname(file), `${basename(file, extname(file))}.mini`);
 }
 

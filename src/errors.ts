@@ -51,9 +51,7 @@ export function isScaffoldError(e: unknown): e is ScaffoldError {
 
 /** `file:line:col: message` then the detail and the hint: the whole stderr output for a known failure. */
 export function formatError(e: ScaffoldError, options: { verbose?: boolean } = {}): string {
-  const where = e.location
-    ? `${displayPath(e.location.file)}:${e.location.line}${e.location.column ? `:${e.location.column}` : ''}: `
-    : '';
+  const where = e.location ? `${displayPath(e.location.file)}:${e.location.line}${e.location.column ? `:${e.location.column}` : ''}: ` : '';
   const lines = [`scaffold-mini: ${where}${e.message}`];
   if (e.detail) lines.push(...e.detail.split('\n').map((l) => `  ${l}`));
   lines.push(`hint: ${e.hint}`);

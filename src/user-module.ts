@@ -7,7 +7,7 @@ import { lineOf } from './source-text.js';
 import { frameLocation, userFrames } from './tfjs/user-frames.js';
 
 /** The files a composite may be. */
-export const COMPOSITE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'] as const;
+const COMPOSITE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'] as const;
 
 /** Reads a module the user named (composite or preprocessing), with the same messages for a missing file, a folder, or another file type. */
 export async function readSource(file: string): Promise<string> {
@@ -45,10 +45,12 @@ export async function importModule(
     if (url.startsWith('file:') && !url.includes('/node_modules/')) imported?.add(fileURLToPath(url.split('?')[0] as string));
   };
   try {
-    mod = (await withTimeout(tsImport(pathToFileURL(file).href, { parentURL: import.meta.url, onImport }), timeoutMs, where(), 'importing the module')) as Record<
-      string,
-      unknown
-    >;
+    mod = (await withTimeout(
+      tsImport(pathToFileURL(file).href, { parentURL: import.meta.url, onImport }),
+      timeoutMs,
+      where(),
+      'importing the module',
+    )) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof ScaffoldError) throw e;
     const err = e as Error & { code?: string };
@@ -77,7 +79,12 @@ export async function importModule(
   }
   // tsx loads a .ts file outside a "type": "module" package as CommonJS: the exports arrive one level deeper.
   const inner = mod['default'];
-  if (inner && typeof inner === 'object' && 'default' in inner && Object.keys(mod).every((k) => k === 'default' || k === 'module.exports')) {
+  if (
+    inner &&
+    typeof inner === 'object' &&
+    'default' in inner &&
+    Object.keys(mod).every((k) => k === 'default' || k === 'module.exports')
+  ) {
     return inner as Record<string, unknown>;
   }
   return mod;
@@ -106,7 +113,7 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, location: 
 }
 
 /** `12 | the line`: one line of a source, for an error's detail. */
-export function codeLine(source: string, line: number): string | undefined {
+function codeLine(source: string, line: number): string | undefined {
   const text = source.split('\n')[line - 1];
   return text === undefined ? undefined : `${line} | ${text.trimEnd()}`;
 }

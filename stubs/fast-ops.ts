@@ -29,7 +29,10 @@ export function fastProject(tf: Tf, x: Tensor, matrix: tfjs.Tensor2D, activation
       // dz from the activation's output alone, then dx = dz M^T, as loops (tfjs's matMul is slow
       // for these long, thin shapes).
       gradFunc: (dy: Tensor) => {
-        const dz = activation === 'linear' ? (dy.dataSync() as Float32Array) : activationGradFromOutput(activation, out, dy.dataSync() as Float32Array, cols);
+        const dz =
+          activation === 'linear'
+            ? (dy.dataSync() as Float32Array)
+            : activationGradFromOutput(activation, out, dy.dataSync() as Float32Array, cols);
         return tf.tensor(projectBack(dz, m, n, rows, cols), inputShape, 'float32');
       },
     };
@@ -288,7 +291,8 @@ export function fastActivation(tf: Tf, x: Tensor, activation: string): Tensor {
     activate(activation, zs, out, width);
     return {
       value: tf.tensor(out, input.shape, 'float32'),
-      gradFunc: (dy: Tensor) => tf.tensor(activationGradFromOutput(activation, out, dy.dataSync() as Float32Array, width), input.shape, 'float32'),
+      gradFunc: (dy: Tensor) =>
+        tf.tensor(activationGradFromOutput(activation, out, dy.dataSync() as Float32Array, width), input.shape, 'float32'),
     };
   }) as CustomGrad);
   return op(x) as Tensor;

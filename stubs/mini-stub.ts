@@ -41,7 +41,7 @@ const OUTPUT_DTYPES = ['float32', 'int32', 'bool'];
  * string value on save and camelCases it on load, which turns 'simpleRNN' into 'simpleRnn' and
  * 'gelu_new' into 'geluNew'.
  */
-export function normalizeSpec(spec: StubSpec): StubSpec {
+function normalizeSpec(spec: StubSpec): StubSpec {
   const copy = JSON.parse(JSON.stringify(spec)) as StubSpec;
   if (copy.recurrent && String(copy.recurrent.cell).toLowerCase() === 'simplernn') copy.recurrent.cell = 'simpleRNN';
   if (copy.activation === 'geluNew') copy.activation = 'gelu_new';
@@ -49,7 +49,7 @@ export function normalizeSpec(spec: StubSpec): StubSpec {
 }
 
 /** Checks the fields every template relies on; throws an Error naming the component. */
-export function checkSpec(spec: StubSpec): Template {
+function checkSpec(spec: StubSpec): Template {
   const where = { name: String(spec?.name ?? '?'), template: spec?.template ?? ('?' as StubSpec['template']) };
   if (!spec || typeof spec.name !== 'string' || spec.name === '') throw stubError(where, 'spec.name must be a non-empty string');
   const template = TEMPLATES[spec.template];

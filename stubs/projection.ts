@@ -4,7 +4,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { fastProject, meanProject } from './fast-ops.js';
 
 /** The tfjs module the stubs work with (injected, never imported at run time). */
-export type Tf = typeof import('@tensorflow/tfjs');
+export type Tf = typeof tfjs;
 
 /** Mixes a 32-bit state (a Weyl step followed by an avalanche finaliser). */
 function mix32(x: number): number {
@@ -15,7 +15,7 @@ function mix32(x: number): number {
 }
 
 /** A deterministic generator of floats in [0, 1) for a given seed. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let state = mix32(Math.floor(seed) ^ 0x5bd1e995);
   return () => {
     state = (state + 0x9e3779b9) >>> 0;

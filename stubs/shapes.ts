@@ -11,17 +11,12 @@ export function formatShape(shape: readonly (number | null)[]): string {
 }
 
 /** True when `shape` is a list of shapes rather than one shape. */
-export function isShapeList(shape: StubShape | StubShape[]): shape is StubShape[] {
+function isShapeList(shape: StubShape | StubShape[]): shape is StubShape[] {
   return shape.length > 0 && Array.isArray(shape[0]);
 }
 
 export function toShapeList(shape: StubShape | StubShape[]): StubShape[] {
   return isShapeList(shape) ? shape : [shape as StubShape];
-}
-
-/** The dimension at `axis` (null when free or absent). */
-export function dim(shape: readonly (number | null)[], axis: number): number | null {
-  return shape[axis] ?? null;
 }
 
 /** The dimension at `axis`, which the spec must fix. */
@@ -55,9 +50,7 @@ export function checkInputShapes(spec: StubSpec, actual: StubShape[]): void {
   }
   actual.forEach((shape, i) => {
     const ref = expected[i] ?? [];
-    const bad =
-      shape.length !== ref.length ||
-      ref.some((d, a) => a > 0 && d !== null && shape[a] !== null && shape[a] !== d);
+    const bad = shape.length !== ref.length || ref.some((d, a) => a > 0 && d !== null && shape[a] !== null && shape[a] !== d);
     if (bad) {
       throw stubError(spec, `input ${i} has shape ${formatShape(shape)} but the original takes ${formatShape(ref)}`);
     }

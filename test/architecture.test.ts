@@ -24,7 +24,11 @@ function importsOf(file: string, dynamic: boolean): string[] {
   return specs.map((spec) => relative(SRC, resolve(dirname(file), spec)).replace(/\.js$/, '.ts'));
 }
 
-const all = files(SRC).map((file) => ({ file: relative(SRC, file), imports: importsOf(file, true), staticImports: importsOf(file, false) }));
+const all = files(SRC).map((file) => ({
+  file: relative(SRC, file),
+  imports: importsOf(file, true),
+  staticImports: importsOf(file, false),
+}));
 const under = (folder: string) => all.filter((f) => f.file.startsWith(`${folder}/`));
 
 /** Everything a file loads, transitively: on import (static), or ever (with dynamic imports). */
@@ -43,7 +47,10 @@ function closure(start: string, dynamic: boolean): Set<string> {
 describe('architecture', () => {
   it('has one file per stage in src/pipeline, composed by run.ts', () => {
     for (const stage of ['load', 'discover', 'probe', 'twin', 'check', 'emit', 'report', 'run']) {
-      assert.ok(all.some((f) => f.file === `pipeline/${stage}.ts`), `pipeline/${stage}.ts`);
+      assert.ok(
+        all.some((f) => f.file === `pipeline/${stage}.ts`),
+        `pipeline/${stage}.ts`,
+      );
     }
   });
 
@@ -63,8 +70,14 @@ describe('architecture', () => {
 
   it('config and the watchdog process load no check and no tfjs code of the tool', () => {
     // The command's entry loads the pipeline only in the child process, by a dynamic import.
-    for (const [light, dynamic] of [['config.ts', true], ['cli/isolate.ts', true], ['cli/entry.ts', false]] as const) {
-      const loaded = [...closure(light, dynamic)].filter((f) => f.startsWith('checks/') || f.startsWith('tfjs/') || f.startsWith('pipeline/'));
+    for (const [light, dynamic] of [
+      ['config.ts', true],
+      ['cli/isolate.ts', true],
+      ['cli/entry.ts', false],
+    ] as const) {
+      const loaded = [...closure(light, dynamic)].filter(
+        (f) => f.startsWith('checks/') || f.startsWith('tfjs/') || f.startsWith('pipeline/'),
+      );
       assert.deepEqual(loaded, [], `${light} loads ${loaded.join(', ')}`);
     }
   });
@@ -74,7 +87,11 @@ describe('architecture', () => {
       const text = readFileSync(join(SRC, f.file), 'utf8');
       for (const spec of f.imports.filter((i) => !i.startsWith('model/'))) {
         assert.ok(spec.startsWith('tfjs/') || spec.startsWith('../stubs/'), `${f.file} imports ${spec}`);
-        assert.match(text, new RegExp(`import type [^;]*'[^']*${spec.replace(/^.*\//, '').replace('.ts', '.js')}'`), `${f.file}: ${spec} must be a type-only import`);
+        assert.match(
+          text,
+          new RegExp(`import type [^;]*'[^']*${spec.replace(/^.*\//, '').replace('.ts', '.js')}'`),
+          `${f.file}: ${spec} must be a type-only import`,
+        );
       }
     }
   });

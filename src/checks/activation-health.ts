@@ -46,7 +46,18 @@ export const activationHealth: Check = {
       const problem = describe(name, activation, stats);
       if (problem) {
         const source = ctx.sourceOf(name);
-        findings.push({ check: 'activation-health', severity: 'warning', ...at.layer(name), ...(source ? { source } : {}), message: problem, counterexample: { samples: passes.reduce((n, p) => n + p.sample.batch, 0), dead: round(stats.dead), saturated: round(stats.saturated) } });
+        findings.push({
+          check: 'activation-health',
+          severity: 'warning',
+          ...at.layer(name),
+          ...(source ? { source } : {}),
+          message: problem,
+          counterexample: {
+            samples: passes.reduce((n, p) => n + p.sample.batch, 0),
+            dead: round(stats.dead),
+            saturated: round(stats.saturated),
+          },
+        });
       }
     }
     return { status: 'pass', runs: passes.length, findings, activity };
@@ -114,4 +125,3 @@ function describe(name: string, activation: string, stats: { dead: number; satur
 function round(v: number): number {
   return Number(v.toFixed(3));
 }
-

@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { placeText } from '../model/place.js';
 import type { Check, CheckContext } from './check.js';
 import { maxDifference, sampleOf } from './harness/compare.js';
@@ -65,14 +65,20 @@ export const batchIndependence: Check = {
  * Gradient charting: the gradient of sample i's outputs with respect to the whole input batch must
  * be zero at every other sample. Catches a dependency that the values of one draw happen to hide.
  */
-function dependsOnOtherSamples(ctx: CheckContext, inputs: Tensor[], i: number, dataSeed: number, unchartable: Set<number>): Violation | null {
+function dependsOnOtherSamples(
+  ctx: CheckContext,
+  inputs: Tensor[],
+  i: number,
+  dataSeed: number,
+  unchartable: Set<number>,
+): Violation | null {
   const { tf } = ctx;
   // One input per charted run, in turn.
   const chosen = Math.floor(dataSeed / 4) % inputs.length;
   const charts = chartInputGradients(
     ctx,
     inputs,
-    (outputs) => tf.addN(outputs.map((o) => tf.sum(tf.slice(o, i, 1)))) as import('@tensorflow/tfjs').Scalar,
+    (outputs) => tf.addN(outputs.map((o) => tf.sum(tf.slice(o, i, 1)))) as Scalar,
     (j) => j === chosen,
     unchartable,
   );

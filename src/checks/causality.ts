@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { placeText } from '../model/place.js';
 import type { Check, CheckContext } from './check.js';
 import { alignedDifference } from './harness/compare.js';
@@ -41,7 +41,11 @@ export const causality: Check = {
           const future = tf.tidy(() => tf.concat([tf.slice(x, [0, 0], [-1, t + 1]), tf.slice(y, [0, t + 1], [-1, -1])], 1));
           try {
             const base = ctx.passes.get(sample, inputs);
-            const changed = runner.run(inputs.map((v, k) => (k === i ? future : v)), {}, base);
+            const changed = runner.run(
+              inputs.map((v, k) => (k === i ? future : v)),
+              {},
+              base,
+            );
             if (base.error || changed.error) continue;
             const upTo = (v: TensorValue, w: TensorValue) =>
               alignedDifference(v, w, { firstA: batchOf(v, 0), firstB: batchOf(v, 0), steps: batchOf(v, t + 1) });
@@ -91,14 +95,21 @@ function batchOf(v: TensorValue, value: number): number[] {
  * Gradient charting: the gradient of every time-major output at steps 0..t with respect to causal
  * input `i` must be zero at every step after t. Returns the first such step, or null.
  */
-function seesFutureByGradient(ctx: CheckContext, inputs: Tensor[], i: number, t: number, steps: number, unchartable: Set<number>): number | null {
+function seesFutureByGradient(
+  ctx: CheckContext,
+  inputs: Tensor[],
+  i: number,
+  t: number,
+  steps: number,
+  unchartable: Set<number>,
+): number | null {
   const { tf } = ctx;
   const charts = chartInputGradients(
     ctx,
     inputs,
     (outputs) => {
       const parts = outputs.filter((o) => o.rank >= 3 && o.shape[1] === steps).map((o) => tf.sum(tf.slice(o, [0, 0], [-1, t + 1])));
-      return (parts.length ? tf.addN(parts) : tf.scalar(0)) as import('@tensorflow/tfjs').Scalar;
+      return (parts.length ? tf.addN(parts) : tf.scalar(0)) as Scalar;
     },
     (j) => j === i,
     unchartable,

@@ -30,7 +30,14 @@ function pinning(composite: string): Finding[] {
   const manifest = findUp(dirname(composite), 'package.json');
   const where = 'environment';
   if (!manifest) {
-    return [{ check: 'environment', severity: 'warning', where, message: 'no package.json above the composite: the versions of tfjs and its backends are not pinned anywhere' }];
+    return [
+      {
+        check: 'environment',
+        severity: 'warning',
+        where,
+        message: 'no package.json above the composite: the versions of tfjs and its backends are not pinned anywhere',
+      },
+    ];
   }
   const findings: Finding[] = [];
   const root = dirname(manifest);
@@ -49,7 +56,10 @@ function pinning(composite: string): Finding[] {
   try {
     pkg = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    return [...findings, { check: 'environment', severity: 'warning', where, source: { file: manifest, line: 1 }, message: `${shown} is not valid JSON` }];
+    return [
+      ...findings,
+      { check: 'environment', severity: 'warning', where, source: { file: manifest, line: 1 }, message: `${shown} is not valid JSON` },
+    ];
   }
   for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
     const deps = (pkg[field] ?? {}) as Record<string, unknown>;
@@ -75,7 +85,15 @@ async function preprocessing(ctx: CheckContext, file: string): Promise<{ finding
   const shown = relative(process.cwd(), path) || path;
   if (!before) {
     const files = ctx.options.emit ? [{ path, contents: fingerprintText(now) }] : [];
-    const findings: Finding[] = [{ check: 'environment', severity: 'info', where: 'preprocess', source: { file, line: 1 }, message: `preprocessing fingerprint ${now.sha256.slice(0, 12)} (output [${now.shape.join(', ')}] ${now.dtype}) ${ctx.options.emit ? `recorded in ${shown}` : 'not recorded (--no-emit)'}` }];
+    const findings: Finding[] = [
+      {
+        check: 'environment',
+        severity: 'info',
+        where: 'preprocess',
+        source: { file, line: 1 },
+        message: `preprocessing fingerprint ${now.sha256.slice(0, 12)} (output [${now.shape.join(', ')}] ${now.dtype}) ${ctx.options.emit ? `recorded in ${shown}` : 'not recorded (--no-emit)'}`,
+      },
+    ];
     return { findings, files };
   }
   const change = fingerprintChange(before, now);

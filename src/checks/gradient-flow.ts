@@ -92,38 +92,45 @@ function gradientsOnBackend(ctx: CheckContext, sample: Sample, losses: OutputLos
   const gradIn = new Map<string, number>();
   const gradOut = new Map<string, number>();
   const order: string[] = [];
-  const tap = (into: Map<string, number>, layer: string) => (t: Tensor): Tensor => {
-    if (t.dtype !== 'float32') return t;
-    const identity = tf.customGrad(((x: Tensor) => ({
-      value: tf.clone(x),
-      gradFunc: (dy: Tensor) => {
-        into.set(layer, (into.get(layer) ?? 0) + (tf.sum(tf.abs(dy)).dataSync()[0] ?? 0));
-        if (into === gradOut) order.push(layer);
-        return dy;
-      },
-    })) as Parameters<typeof tf.customGrad>[0]);
-    return identity(t) as Tensor;
-  };
+  const tap =
+    (into: Map<string, number>, layer: string) =>
+    (t: Tensor): Tensor => {
+      if (t.dtype !== 'float32') return t;
+      const identity = tf.customGrad(((x: Tensor) => ({
+        value: tf.clone(x),
+        gradFunc: (dy: Tensor) => {
+          into.set(layer, (into.get(layer) ?? 0) + (tf.sum(tf.abs(dy)).dataSync()[0] ?? 0));
+          if (into === gradOut) order.push(layer);
+          return dy;
+        },
+      })) as Parameters<typeof tf.customGrad>[0]);
+      return identity(t) as Tensor;
+    };
   const targets: Tensor[] = [];
   try {
     const variables = twin.model.trainableWeights.map((w) => w.read() as Variable);
     let grads: Record<string, Tensor>;
     try {
       let value: Scalar;
-      ({ value, grads } = freeingTapeOnError(tf, () => tf.variableGrads(() => {
-        const forward = () => twin.model.apply(inputs, { training: true });
-        const out = taps
-          ? runner.trace({ inputs: (layer, xs) => xs.map(tap(gradIn, layer)), outputs: (layer, ys) => ys.map(tap(gradOut, layer)) }, forward)
-          : forward();
-        const outs = (Array.isArray(out) ? out : [out]) as Tensor[];
-        const parts = outs.map((y, i) => {
-          const loss = losses[i] as OutputLoss;
-          const target = loss.target(tf, y.shape, sample.dataSeed + i);
-          targets.push(target);
-          return loss.compute(tf, target, y);
-        });
-        return tf.addN(parts) as Scalar;
-      }, variables)));
+      ({ value, grads } = freeingTapeOnError(tf, () =>
+        tf.variableGrads(() => {
+          const forward = () => twin.model.apply(inputs, { training: true });
+          const out = taps
+            ? runner.trace(
+                { inputs: (layer, xs) => xs.map(tap(gradIn, layer)), outputs: (layer, ys) => ys.map(tap(gradOut, layer)) },
+                forward,
+              )
+            : forward();
+          const outs = (Array.isArray(out) ? out : [out]) as Tensor[];
+          const parts = outs.map((y, i) => {
+            const loss = losses[i] as OutputLoss;
+            const target = loss.target(tf, y.shape, sample.dataSeed + i);
+            targets.push(target);
+            return loss.compute(tf, target, y);
+          });
+          return tf.addN(parts) as Scalar;
+        }, variables),
+      ));
       value.dispose();
     } catch (e) {
       const message = (e as Error).message;

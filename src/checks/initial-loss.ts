@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { at } from '../model/place.js';
 import type { Finding } from '../model/report.js';
+import type { Tf } from '../tfjs/tf-instance.js';
 import { finalActivation } from '../tfjs/activation.js';
 import type { Check } from './check.js';
 import { outputLosses, type OutputLoss } from './harness/losses.js';
@@ -31,7 +32,10 @@ export const initialLoss: Check = {
   run(ctx) {
     const { tf } = ctx;
     const outputs = ctx.probe.model.outputs;
-    const losses = outputLosses(ctx.probe.model, outputs.map((t) => finalActivation(t.sourceLayer)));
+    const losses = outputLosses(
+      ctx.probe.model,
+      outputs.map((t) => finalActivation(t.sourceLayer)),
+    );
     const samples = firstSamples(ctx, SAMPLES);
     const sums = outputs.map(() => ({ loss: 0, chance: 0, count: 0, values: [] as number[] }));
     for (const [s, sample] of samples.entries()) {
@@ -48,7 +52,8 @@ export const initialLoss: Check = {
           acc.chance += chanceLoss(tf, loss.name, target);
           acc.count++;
         });
-        for (let k = 0; k < out.values.length; k += Math.max(1, Math.floor(out.values.length / 256))) acc.values.push(out.values[k] as number);
+        for (let k = 0; k < out.values.length; k += Math.max(1, Math.floor(out.values.length / 256)))
+          acc.values.push(out.values[k] as number);
       });
     }
     const findings: Finding[] = [];
@@ -61,7 +66,7 @@ export const initialLoss: Check = {
       const name = t.sourceLayer.name;
       const ratio = initial / Math.max(chance, 1e-6);
       const summary = { initial: round(initial), chance: round(chance), loss: loss.name, histogram: histogram(acc.values) };
-      const factor = /Crossentropy$/.test(loss.name) ? FACTOR.classification : FACTOR.regression;
+      const factor = loss.name.endsWith('Crossentropy') ? FACTOR.classification : FACTOR.regression;
       if (!Number.isFinite(initial) || ratio >= factor) {
         const source = ctx.sourceOf(name);
         findings.push({
@@ -79,7 +84,7 @@ export const initialLoss: Check = {
 };
 
 /** The loss of a prediction that knows nothing, on these targets. */
-function chanceLoss(tf: typeof import('@tensorflow/tfjs'), name: string, target: Tensor): number {
+function chanceLoss(tf: Tf, name: string, target: Tensor): number {
   return tf.tidy(() => {
     const classes = target.shape[target.rank - 1] ?? 1;
     if (name === 'categoricalCrossentropy') return Math.log(classes);
@@ -106,7 +111,7 @@ function histogram(values: number[]): { min: number; max: number; counts: number
 
 function describeHistogram(h: { min: number; max: number; counts: number[] }): string {
   const total = h.counts.reduce((a, b) => a + b, 0) || 1;
-  const edges = h.counts.map((c, i) => `${Math.round((100 * c) / total)}%`);
+  const edges = h.counts.map((c) => `${Math.round((100 * c) / total)}%`);
   return `from ${h.min} to ${h.max}, in ${BINS} equal bins ${edges.join(' ')}`;
 }
 

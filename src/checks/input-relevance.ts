@@ -25,7 +25,11 @@ export const inputRelevance: Check = {
           try {
             const moved = draws.some((draw) => {
               if (!draw) return false;
-              const other = runner.run(inputs.map((t, k) => (k === j ? draw : t)), {}, base);
+              const other = runner.run(
+                inputs.map((t, k) => (k === j ? draw : t)),
+                {},
+                base,
+              );
               if (other.error) return true;
               return base.outputs.some((out, k) => {
                 const o = other.outputs[k];

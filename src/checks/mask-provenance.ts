@@ -100,16 +100,20 @@ function rerunWithKerasMasks(ctx: CheckContext, inputs: Tensor[], stale: Stale[]
   const fix = new Map(stale.map((s) => [s.layer, s.expected]));
   const made: Tensor[] = [];
   try {
-    return ctx.runner.run(inputs, {
-      mask: (layer) => {
-        if (!fix.has(layer)) return undefined;
-        const expected = fix.get(layer) ?? null;
-        if (!expected) return null;
-        const t = ctx.tf.tensor(expected.values, expected.shape, 'bool');
-        made.push(t);
-        return t;
+    return ctx.runner.run(
+      inputs,
+      {
+        mask: (layer) => {
+          if (!fix.has(layer)) return undefined;
+          const expected = fix.get(layer) ?? null;
+          if (!expected) return null;
+          const t = ctx.tf.tensor(expected.values, expected.shape, 'bool');
+          made.push(t);
+          return t;
+        },
       },
-    }, base);
+      base,
+    );
   } finally {
     ctx.tf.dispose(made);
   }
@@ -128,4 +132,3 @@ function layerReadsMask(ctx: CheckContext, layer: string): boolean {
   const twinLayer = ctx.twin.layers.get(layer);
   return twinLayer !== undefined && readsMask(twinLayer);
 }
-

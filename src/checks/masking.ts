@@ -1,3 +1,4 @@
+import type { Tensor } from '@tensorflow/tfjs';
 import type { Check, CheckContext, CheckOutcome } from './check.js';
 import { placeText, type Place } from '../model/place.js';
 import { firstDifference, formatDifference } from './harness/pass-diff.js';
@@ -25,7 +26,7 @@ export const masking: Check = {
         status: 'skip',
         runs: 0,
         findings: [],
-        reason: "no padded sequence input (none feeds Masking or an Embedding with maskZero; hint `pad` in `mini` if your data is padded)",
+        reason: 'no padded sequence input (none feeds Masking or an Embedding with maskZero; hint `pad` in `mini` if your data is padded)',
       };
     }
     const placeOf = tensorNames(ctx.probe);
@@ -71,7 +72,16 @@ function violation(ctx: CheckContext, sample: Sample, placeOf: (id: number) => P
           base,
         );
         const makerOutput = [...runner.producer.entries()].filter(([, n]) => n === maker).map(([id]) => id);
-        const changed = firstChange(ctx, base, perturbed, steps, (i) => firstRealStep(sample, i, steps), (i) => firstRealStep(sample, i, steps), (i) => realSteps(sample, i, steps), new Set(makerOutput));
+        const changed = firstChange(
+          ctx,
+          base,
+          perturbed,
+          steps,
+          (i) => firstRealStep(sample, i, steps),
+          (i) => firstRealStep(sample, i, steps),
+          (i) => realSteps(sample, i, steps),
+          new Set(makerOutput),
+        );
         if (changed !== null) {
           return {
             place: placeOf(changed.id),
@@ -86,7 +96,17 @@ function violation(ctx: CheckContext, sample: Sample, placeOf: (id: number) => P
         try {
           const moved = runner.run(other.inputs, {}, base);
           if (!moved.error) {
-            const changed = firstChange(ctx, base, moved, steps, (i) => firstRealStep(sample, i, steps), other.first, (i) => realSteps(sample, i, steps), new Set(), other.steps);
+            const changed = firstChange(
+              ctx,
+              base,
+              moved,
+              steps,
+              (i) => firstRealStep(sample, i, steps),
+              other.first,
+              (i) => realSteps(sample, i, steps),
+              new Set(),
+              other.steps,
+            );
             if (changed !== null) {
               const noMask = !sequence.maker && ![...base.produced.values()].some((m) => m && m.shape[1] === steps);
               const inputPlace = placeOf(runner.order[index] ?? -1);
@@ -198,7 +218,7 @@ function differenceAtMasks(x: TensorValue, y: TensorValue, maskA: TensorValue, m
 }
 
 /** Adds noise to every padded step of a time-major tensor (axis 1 = the padded input's steps). */
-function perturbPadded(ctx: CheckContext, t: import('@tensorflow/tfjs').Tensor, real: boolean[][]): import('@tensorflow/tfjs').Tensor {
+function perturbPadded(ctx: CheckContext, t: Tensor, real: boolean[][]): Tensor {
   const { tf } = ctx;
   if (t.rank < 2 || t.shape[1] !== real[0]?.length || t.dtype !== 'float32') return t;
   const inner = t.shape.slice(2).reduce((a, b) => a * b, 1);

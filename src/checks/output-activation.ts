@@ -7,7 +7,12 @@ import { outputLosses, type OutputLoss } from './harness/losses.js';
 import { basePasses } from './harness/samples.js';
 
 /** Losses that read their predictions as probabilities (tfjs has no `fromLogits` for them in compile). */
-const PROBABILITY_LOSSES = new Set(['categoricalCrossentropy', 'binaryCrossentropy', 'sparseCategoricalCrossentropy', 'kullbackLeiblerDivergence']);
+const PROBABILITY_LOSSES = new Set([
+  'categoricalCrossentropy',
+  'binaryCrossentropy',
+  'sparseCategoricalCrossentropy',
+  'kullbackLeiblerDivergence',
+]);
 /** Samples whose outputs are compared for a constant output. */
 const SAMPLES = 24;
 
@@ -30,7 +35,13 @@ export const outputActivation: Check = {
       if (!message) return;
       const lossLine = message.blame === 'compile' ? ctx.compileSite : undefined;
       const source = lossLine ?? ctx.sourceOf(t.sourceLayer.name);
-      findings.push({ check: 'output-activation', severity: 'error', ...at.output(t.sourceLayer.name), ...(source ? { source } : {}), message: message.text });
+      findings.push({
+        check: 'output-activation',
+        severity: 'error',
+        ...at.output(t.sourceLayer.name),
+        ...(source ? { source } : {}),
+        message: message.text,
+      });
     });
     const constant = constantOutputs(ctx);
     for (const i of constant.indices) {
@@ -49,11 +60,18 @@ export const outputActivation: Check = {
   },
 };
 
-function mismatch(layer: layers.Layer, shape: (number | null)[], activation: string, loss: OutputLoss): { text: string; blame?: 'compile' } | null {
+function mismatch(
+  layer: layers.Layer,
+  shape: (number | null)[],
+  activation: string,
+  loss: OutputLoss,
+): { text: string; blame?: 'compile' } | null {
   const units = shape[shape.length - 1] ?? null;
   const name = layer.name;
   if (activation === 'softmax' && units === 1) {
-    return { text: `'${name}' applies softmax over a single unit: its output is always exactly 1.0 (for a yes/no label use units: 1 with sigmoid and binaryCrossentropy)` };
+    return {
+      text: `'${name}' applies softmax over a single unit: its output is always exactly 1.0 (for a yes/no label use units: 1 with sigmoid and binaryCrossentropy)`,
+    };
   }
   const softmaxAxis = (layer.getConfig() as { axis?: number | number[] }).axis;
   const rank = shape.length;

@@ -56,17 +56,29 @@ export const overfit: Check = {
     const vars = model.trainableWeights.map((w) => w.read() as Variable);
     if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the twin has no trainable weights' };
     const outputs = ctx.probe.model.outputs;
-    const losses = outputLosses(ctx.probe.model, outputs.map((t) => finalActivation(t.sourceLayer)));
+    const losses = outputLosses(
+      ctx.probe.model,
+      outputs.map((t) => finalActivation(t.sourceLayer)),
+    );
     const base = firstSamples(ctx, 1)[0] as Sample;
     const saved = vars.map((v) => ctx.tf.clone(v));
     try {
       const one = onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase);
-      const two = one.reached ? onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two)) : null;
+      const two = one.reached
+        ? onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two))
+        : null;
       if (two === 'no-difference') {
         return {
           status: 'fail',
           runs: one.steps,
-          findings: [{ check: 'overfit', severity: 'error', ...outputsPlace(outputs), message: `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}` }],
+          findings: [
+            {
+              check: 'overfit',
+              severity: 'error',
+              ...outputsPlace(outputs),
+              message: `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}`,
+            },
+          ],
         };
       }
       const failed = !one.reached ? one : two && !two.reached ? two : null;
@@ -101,7 +113,14 @@ export const overfit: Check = {
   },
 };
 
-function phase(ctx: CheckContext, vars: Variable[], start: Tensor[], losses: OutputLoss[], sample: Sample, maxSteps: number): Phase | 'no-difference' {
+function phase(
+  ctx: CheckContext,
+  vars: Variable[],
+  start: Tensor[],
+  losses: OutputLoss[],
+  sample: Sample,
+  maxSteps: number,
+): Phase | 'no-difference' {
   const { tf } = ctx;
   const inputs = contrast(ctx, makeInputs(tf, ctx.space.plans, sample));
   const targets = teacherTargets(ctx, vars, start, losses, inputs, sample);
@@ -123,7 +142,10 @@ function phase(ctx: CheckContext, vars: Variable[], start: Tensor[], losses: Out
     for (; steps < maxSteps; steps++) {
       // The loss minimize returns is that of the weights before its update: keep those.
       const before = vars.map((v) => tf.clone(v));
-      const value = freeingTapeOnError(tf, () => optimizer.minimize(() => total(ctx, losses, targets, predict(ctx, inputs)), true, vars) as Scalar);
+      const value = freeingTapeOnError(
+        tf,
+        () => optimizer.minimize(() => total(ctx, losses, targets, predict(ctx, inputs)), true, vars) as Scalar,
+      );
       const loss = Math.max(0, (value.dataSync()[0] ?? NaN) - floor);
       value.dispose();
       curve.push(loss);
@@ -165,7 +187,14 @@ function phase(ctx: CheckContext, vars: Variable[], start: Tensor[], losses: Out
  * Targets from a teacher (the twin's weights moved by seeded noise), made hard for classes; with
  * two samples, teachers are tried until the samples' targets differ (null when none does).
  */
-function teacherTargets(ctx: CheckContext, vars: Variable[], start: Tensor[], losses: OutputLoss[], inputs: Tensor[], sample: Sample): Tensor[] | null {
+function teacherTargets(
+  ctx: CheckContext,
+  vars: Variable[],
+  start: Tensor[],
+  losses: OutputLoss[],
+  inputs: Tensor[],
+  sample: Sample,
+): Tensor[] | null {
   const { tf } = ctx;
   for (let teacher = 0; teacher < TEACHERS; teacher++) {
     vars.forEach((v, k) =>
@@ -199,7 +228,8 @@ function hardLabels(ctx: CheckContext, t: Tensor): Tensor {
   const size = p.length / batch;
   if (batch >= 2 && labels.slice(0, size).join() === labels.slice(size, 2 * size).join()) {
     let most = 0;
-    for (let i = 1; i < size; i++) if (Math.abs((p[size + i] ?? 0) - (p[i] ?? 0)) > Math.abs((p[size + most] ?? 0) - (p[most] ?? 0))) most = i;
+    for (let i = 1; i < size; i++)
+      if (Math.abs((p[size + i] ?? 0) - (p[i] ?? 0)) > Math.abs((p[size + most] ?? 0) - (p[most] ?? 0))) most = i;
     labels[size + most] = labels[size + most] === 1 ? 0 : 1;
   }
   return ctx.tf.tensor(labels, t.shape, 'float32');
@@ -235,7 +265,9 @@ function contrast(ctx: CheckContext, inputs: Tensor[]): Tensor[] {
         values[k] = (upper ? (lo + hi) / 2 : lo) + (v - lo) / 2;
       }
     }
-    return x.dtype === 'int32' ? tf.tensor(Int32Array.from(values), x.shape, 'int32') : tf.tensor(Float32Array.from(values), x.shape, 'float32');
+    return x.dtype === 'int32'
+      ? tf.tensor(Int32Array.from(values), x.shape, 'int32')
+      : tf.tensor(Float32Array.from(values), x.shape, 'float32');
   });
   tf.dispose(inputs);
   return out;
@@ -277,7 +309,9 @@ function predict(ctx: CheckContext, inputs: Tensor[]): Tensor[] {
 function partlyRealTwin(ctx: CheckContext, name: string): LayersModel {
   const names = ctx.probe.components.map((c) => c.info.name);
   if (!names.includes(name)) {
-    throw new ScaffoldError('E_ARGS', `--overfit-real: the composite has no component '${name}'`, { hint: `its components are: ${names.join(', ')}` });
+    throw new ScaffoldError('E_ARGS', `--overfit-real: the composite has no component '${name}'`, {
+      hint: `its components are: ${names.join(', ')}`,
+    });
   }
   return ctx.twinWithReal(name).model;
 }
@@ -302,7 +336,11 @@ function likelyCauses(ctx: CheckContext): string[] {
   if (activation) causes.push(`an output that cannot take the targets' values (output-activation: ${activation})`);
   const relevance = said('input-relevance');
   if (relevance) causes.push(`an output that ignores its input (input-relevance: ${relevance})`);
-  if (causes.length === 0) causes.push('an output that ignores its input or a gradient that vanishes (check the layers between the inputs and the outputs)', 'a loss that does not fit the output activation');
+  if (causes.length === 0)
+    causes.push(
+      'an output that ignores its input or a gradient that vanishes (check the layers between the inputs and the outputs)',
+      'a loss that does not fit the output activation',
+    );
   return causes;
 }
 

@@ -36,5 +36,3 @@ export const CHECKS = {
   overfit,
   environment,
 } as const satisfies Record<CheckId, Check>;
-
-export { CHECK_IDS, isCheckId, type CheckId } from '../model/check-id.js';

@@ -150,7 +150,12 @@ function realSteps(mask: TensorValue | null, batch: number, steps: number): bool
  * when its input repeats the previous step's (a repeated vector converges to a fixed point); the
  * first real step must move it off the zero initial state.
  */
-function check(target: Target, states: TensorValue, real: boolean[][], x: TensorValue): { sample: number; step: number; real: boolean } | null {
+function check(
+  target: Target,
+  states: TensorValue,
+  real: boolean[][],
+  x: TensorValue,
+): { sample: number; step: number; real: boolean } | null {
   const [batch, steps, width] = states.shape as [number, number, number];
   const runs = target.bidirectional ? [target.goBackwards, !target.goBackwards] : [target.goBackwards];
   const units = width / runs.length;

@@ -13,6 +13,8 @@ export const shape: Check = {
         seen.shape.length === expected.length &&
         seen.shape[0] === sample.batch &&
         expected.every((d, axis) => axis === 0 || d === null || d === seen.shape[axis]);
-      return ok ? null : `expected ${formatShape([sample.batch, ...expected.slice(1)])} for batch ${sample.batch}, got ${formatShape(seen.shape)}`;
+      return ok
+        ? null
+        : `expected ${formatShape([sample.batch, ...expected.slice(1)])} for batch ${sample.batch}, got ${formatShape(seen.shape)}`;
     }),
 };

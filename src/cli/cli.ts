@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatError, isScaffoldError, ScaffoldError } from '../errors.js';
 import { scaffold } from '../index.js';
+import type { Progress } from '../model/progress.js';
 import type { Report } from '../model/report.js';
 import { REPORTERS, renderReport, type ReporterName } from '../reporters/index.js';
 import { progressPrinter } from '../reporters/progress.js';
@@ -9,7 +10,7 @@ import { FLAGS, optionsFromFlags } from './flags.js';
 import { watch } from './watch.js';
 
 /** Exit codes of the contract (section 2), plus 3 for a bug in scaffold-mini itself. */
-export const EXIT = { ok: 0, findings: 1, unusable: 2, internal: 3 } as const;
+const EXIT = { ok: 0, findings: 1, unusable: 2, internal: 3 } as const;
 
 /** The report files the command can write, by flag. */
 const OUTPUTS = { json: 'json', junit: 'junit', html: 'html' } as const satisfies Record<string, ReporterName>;
@@ -29,10 +30,15 @@ export async function main(argv: string[]): Promise<number> {
     const { options, command } = optionsFromFlags(args);
     const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
     const render = (report: Report): string => REPORTERS.terminal(report, { color, quiet: command.quiet ?? false });
-    const progress = command.quiet ? null : progressPrinter(process.stderr, { color: Boolean(process.stderr.isTTY) && !process.env['NO_COLOR'] });
+    const progress = command.quiet
+      ? null
+      : progressPrinter(process.stderr, { color: Boolean(process.stderr.isTTY) && !process.env['NO_COLOR'] });
     // In the watched child (bin/scaffold-mini.js), phase starts go to the parent's watchdog.
     const onPhaseStart = process.send ? (phase: string) => void process.send?.({ phase }) : undefined;
-    const hooks = { ...(progress ? { onProgress: progress.onProgress } : {}), ...(onPhaseStart ? { onPhaseStart } : {}) };
+    const hooks = {
+      ...(progress ? { onProgress: (event: Progress) => progress.onProgress(event) } : {}),
+      ...(onPhaseStart ? { onPhaseStart } : {}),
+    };
     if (command.watch) {
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
@@ -101,6 +107,8 @@ async function writeReport(path: string, contents: string, flag: string): Promis
   try {
     await writeFile(path, contents);
   } catch (e) {
-    throw new ScaffoldError('E_WRITE', `cannot write the report to ${path}: ${(e as Error).message}`, { hint: `choose a writable path for ${flag}` });
+    throw new ScaffoldError('E_WRITE', `cannot write the report to ${path}: ${(e as Error).message}`, {
+      hint: `choose a writable path for ${flag}`,
+    });
   }
 }

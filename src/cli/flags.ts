@@ -17,7 +17,15 @@ export interface CommandOptions {
 type AllOptions = Options & CommandOptions;
 
 /** How a flag's value is written on the command line, from the type of the option it sets. */
-type Kind<T> = [T] extends [boolean] ? 'boolean' : [T] extends [number] ? 'number' : [T] extends [readonly string[]] ? 'list' : [T] extends [string] ? 'string' : never;
+type Kind<T> = [T] extends [boolean]
+  ? 'boolean'
+  : [T] extends [number]
+    ? 'number'
+    : [T] extends [readonly string[]]
+      ? 'list'
+      : [T] extends [string]
+        ? 'string'
+        : never;
 
 /** One flag, typed against the option it sets: its kind, choices and default follow that option's type. */
 type FlagFor<K extends keyof AllOptions> = {
@@ -35,7 +43,11 @@ export const FLAGS = {
   json: { key: 'json', kind: 'string', describe: 'write the JSON report (contract version 1) to FILE' },
   junit: { key: 'junit', kind: 'string', describe: 'write a JUnit XML report to FILE (one test case per check and boundary), for CI' },
   html: { key: 'html', kind: 'string', describe: 'write the offline HTML report to FILE (also report.html in the output folder)' },
-  seed: { key: 'seed', kind: 'number', describe: `seed of the fake data and stub weights (default ${DEFAULTS.seed}); another seed explores other samples` },
+  seed: {
+    key: 'seed',
+    kind: 'number',
+    describe: `seed of the fake data and stub weights (default ${DEFAULTS.seed}); another seed explores other samples`,
+  },
   runs: { key: 'runs', kind: 'number', describe: `fast-check runs per property (default ${DEFAULTS.runs})` },
   only: { key: 'only', kind: 'list', describe: `run only these checks, comma-separated (${CHECK_IDS.join(', ')})` },
   skip: { key: 'skip', kind: 'list', describe: 'skip these checks, comma-separated' },
@@ -46,10 +58,22 @@ export const FLAGS = {
     describe: 'tfjs backend (default cpu; wasm runs gradient work on cpu; tensorflow needs @tensorflow/tfjs-node or -node-gpu)',
   },
   export: { key: 'exportName', kind: 'string', describe: 'export that builds the model (default: the default export)' },
-  'min-params': { key: 'minParams', kind: 'number', describe: `built-in layers with at least N params are components (default ${DEFAULTS.minParams})` },
+  'min-params': {
+    key: 'minParams',
+    kind: 'number',
+    describe: `built-in layers with at least N params are components (default ${DEFAULTS.minParams})`,
+  },
   timeout: { key: 'timeout', kind: 'number', describe: `seconds the import and the factory may take (default ${DEFAULTS.timeout})` },
-  'max-memory': { key: 'maxMemory', kind: 'number', describe: `memory limit in MB of the process that runs your module (default ${DEFAULTS.maxMemoryMb})` },
-  'overfit-real': { key: 'overfitReal', kind: 'string', describe: 'overfit with this one component real instead of stubbed (slow: it trains the real thing)' },
+  'max-memory': {
+    key: 'maxMemory',
+    kind: 'number',
+    describe: `memory limit in MB of the process that runs your module (default ${DEFAULTS.maxMemoryMb})`,
+  },
+  'overfit-real': {
+    key: 'overfitReal',
+    kind: 'string',
+    describe: 'overfit with this one component real instead of stubbed (slow: it trains the real thing)',
+  },
   preprocess: {
     key: 'preprocess',
     kind: 'string',
@@ -59,7 +83,12 @@ export const FLAGS = {
   force: { key: 'force', kind: 'boolean', default: false, describe: 'overwrite files scaffold-mini did not generate' },
   quiet: { key: 'quiet', kind: 'boolean', default: false, describe: 'print only findings and the closing line' },
   verbose: { key: 'verbose', kind: 'boolean', default: false, describe: 'with an error, also print its whole stack' },
-  watch: { key: 'watch', kind: 'boolean', default: false, describe: 're-run when the composite or a file it imports changes, printing what changed' },
+  watch: {
+    key: 'watch',
+    kind: 'boolean',
+    default: false,
+    describe: 're-run when the composite or a file it imports changes, printing what changed',
+  },
 } as const satisfies Record<string, Flag>;
 
 export type FlagName = keyof typeof FLAGS;
@@ -69,7 +98,15 @@ type Covered = (typeof FLAGS)[FlagName]['key'];
 const everyOptionHasAFlag: [Exclude<keyof AllOptions, Covered>] extends [never] ? true : never = true;
 void everyOptionHasAFlag;
 
-const COMMAND_KEYS: ReadonlySet<keyof AllOptions> = new Set<keyof CommandOptions>(['json', 'junit', 'html', 'quiet', 'verbose', 'watch', 'maxMemory']);
+const COMMAND_KEYS: ReadonlySet<keyof AllOptions> = new Set<keyof CommandOptions>([
+  'json',
+  'junit',
+  'html',
+  'quiet',
+  'verbose',
+  'watch',
+  'maxMemory',
+]);
 
 /** The parsed flags (by flag name) as the pipeline's options and the command's own. */
 export function optionsFromFlags(args: Readonly<Record<string, unknown>>): { options: Options; command: CommandOptions } {
@@ -78,7 +115,7 @@ export function optionsFromFlags(args: Readonly<Record<string, unknown>>): { opt
   for (const [name, flag] of Object.entries(FLAGS) as [FlagName, Flag][]) {
     const raw = args[name];
     if (raw === undefined) continue;
-    const value = flag.kind === 'list' ? splitList(String(raw)) : raw;
+    const value = flag.kind === 'list' && typeof raw === 'string' ? splitList(raw) : raw;
     (COMMAND_KEYS.has(flag.key) ? command : options)[flag.key] = value;
   }
   return { options: options as Options, command: command as CommandOptions };
@@ -88,7 +125,10 @@ export function optionsFromFlags(args: Readonly<Record<string, unknown>>): { opt
  * A number flag read straight from argv (`--name N` or `--name=N`), without the parser: the
  * watchdog process stays light. Undefined unless the value is a positive number.
  */
-export function numberFlag(argv: readonly string[], name: { [F in FlagName]: (typeof FLAGS)[F]['kind'] extends 'number' ? F : never }[FlagName]): number | undefined {
+export function numberFlag(
+  argv: readonly string[],
+  name: { [F in FlagName]: (typeof FLAGS)[F]['kind'] extends 'number' ? F : never }[FlagName],
+): number | undefined {
   const flag = `--${name}`;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';

@@ -54,9 +54,13 @@ export function runIsolated(argv: string[]): Promise<number> {
     if (!phase) return;
     const what = WATCHED[phase.name];
     if (what && Date.now() - phase.at > timeoutMs + GRACE_MS) {
-      stopped = new ScaffoldError('E_TIMEOUT', `${what} did not finish within ${timeoutMs / 1000} s (phase: ${phase.name}); it was stopped`, {
-        hint: 'look for an endless loop or a very slow step in your module at import, in the factory or in a layer\'s build; raise the limit with --timeout SECONDS',
-      });
+      stopped = new ScaffoldError(
+        'E_TIMEOUT',
+        `${what} did not finish within ${timeoutMs / 1000} s (phase: ${phase.name}); it was stopped`,
+        {
+          hint: "look for an endless loop or a very slow step in your module at import, in the factory or in a layer's build; raise the limit with --timeout SECONDS",
+        },
+      );
       child.kill('SIGKILL');
     }
   }, 100);

@@ -89,7 +89,7 @@ export async function watch(file: string, options: Options, io: WatchIo): Promis
 }
 
 /** What differs between two runs, in one line (or a few when findings come and go). */
-export function changes(before: Report, after: Report): string {
+function changes(before: Report, after: Report): string {
   const parts: string[] = [];
   const statusBefore = new Map(before.checks.map((c) => [c.id, c.status]));
   for (const c of after.checks) {

@@ -113,7 +113,9 @@ function twinNames(scope: NameScope, imports: CompositeImports): TwinNames {
 function generatedText(parsed: ParsedComposite, imports: CompositeImports, spec: TwinSpec, names: TwinNames): TwinText {
   const { start, split } = importRun(parsed);
   const edits = imports.specifierEdits;
-  const later = imports.declarations.filter((d) => d.getStart() >= split).map((d) => applyEdits(parsed.text, edits, d.getStart(), d.getEnd()));
+  const later = imports.declarations
+    .filter((d) => d.getStart() >= split)
+    .map((d) => applyEdits(parsed.text, edits, d.getStart(), d.getEnd()));
   const kept = keepDeclarations(parsed, spec.exportName, edits);
   // Only the kept code and the twin's own names matter: the user's factory is not in the twin.
   const scope = new NameScope([...kept.identifiers, names.tf, names.mini, names.specs, names.defineStubs, names.stubSpec]);

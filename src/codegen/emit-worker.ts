@@ -19,7 +19,13 @@ const started = performance.now();
 try {
   const rendered = await renderTwin(job.spec, { outDir: job.outDir, cwd: job.cwd, headerLines: job.headerLines, typeCheck: true });
   await writeGenerated(rendered.files, { force: job.force });
-  parentPort?.postMessage({ ok: true, mode: rendered.mode, notes: rendered.notes, typeErrors: rendered.typeErrors, ms: Math.round(performance.now() - started) });
+  parentPort?.postMessage({
+    ok: true,
+    mode: rendered.mode,
+    notes: rendered.notes,
+    typeErrors: rendered.typeErrors,
+    ms: Math.round(performance.now() - started),
+  });
 } catch (e) {
   parentPort?.postMessage({ ok: false, error: serializeError(e) });
 }

@@ -18,7 +18,14 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  */
 export function formatLiteral(value: unknown, depth = 0, prefix = 0): string {
   if (value instanceof Code) return value.text;
-  if (Array.isArray(value)) return formatEntries(value.map((v) => ['', v] as const), '[', ']', depth, prefix);
+  if (Array.isArray(value))
+    return formatEntries(
+      value.map((v) => ['', v] as const),
+      '[',
+      ']',
+      depth,
+      prefix,
+    );
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     return formatEntries(

@@ -99,7 +99,9 @@ function construct(layer: GraphLayer, input: WiringInput, helper: string): Code 
         },
       );
     }
-    return cls.constructorParams === 0 ? code(`new ${cls.local}()`) : code(`new ${cls.local}(${helper}(${formatLiteral(layer.config, 0, 30)}))`);
+    return cls.constructorParams === 0
+      ? code(`new ${cls.local}()`)
+      : code(`new ${cls.local}(${helper}(${formatLiteral(layer.config, 0, 30)}))`);
   }
   return builtIn(layer.className, layer.name, layer.config, input, helper, 0);
 }
@@ -174,12 +176,9 @@ function exported(spec: TwinSpec, scope: NameScope, tf: string, body: string): s
   const named = spec.exportName !== 'default';
   const fn = named && spec.exportKind !== 'instance' ? spec.exportName : scope.claim('buildTwin');
   const signature =
-    spec.exportKind === 'async-factory'
-      ? `async function ${fn}(): Promise<${tf}.LayersModel>`
-      : `function ${fn}(): ${tf}.LayersModel`;
+    spec.exportKind === 'async-factory' ? `async function ${fn}(): Promise<${tf}.LayersModel>` : `function ${fn}(): ${tf}.LayersModel`;
   const fnText = `${signature} {\n${body}\n}`;
   if (spec.exportKind !== 'instance') return `export ${named ? '' : 'default '}${fnText}`;
   const exportLine = named ? `export const ${spec.exportName} = ${fn}();` : `export default ${fn}();`;
   return `${fnText}\n\n${exportLine}`;
 }
-

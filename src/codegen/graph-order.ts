@@ -62,7 +62,8 @@ export class GraphOrder {
     if (layer === undefined) return undefined;
     const node = this.nodeMaps.get(ref.layer)?.get(ref.nodeIndex) ?? ref.nodeIndex;
     const spec = this.graph.layers[layer];
-    if (!spec?.nodes[node]) throw new Error(`scaffold-mini: the graph refers to node ${ref.nodeIndex} of '${ref.layer}', which it does not list`);
+    if (!spec?.nodes[node])
+      throw new Error(`scaffold-mini: the graph refers to node ${ref.nodeIndex} of '${ref.layer}', which it does not list`);
     return { layer, node };
   }
 

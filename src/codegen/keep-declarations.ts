@@ -131,7 +131,10 @@ function registersOneOf(tm: TsMorphModule, s: Statement, classes: Set<string>): 
 
 /** The identifiers in `node` that name a binding (declared or referenced), not a property: what new names must avoid. */
 export function bindingNames(tm: TsMorphModule, node: Node): string[] {
-  return node.getDescendantsOfKind(tm.SyntaxKind.Identifier).filter((id) => isReference(tm, id)).map((id) => id.getText());
+  return node
+    .getDescendantsOfKind(tm.SyntaxKind.Identifier)
+    .filter((id) => isReference(tm, id))
+    .map((id) => id.getText());
 }
 
 /** An identifier that may name a top-level declaration (not a property or member name). */

@@ -22,12 +22,10 @@ const MAX_HOPS = 16;
  */
 export function locateConstructions(parsed: ParsedComposite, components: readonly TwinComponent[]): Resolved<Construction[]> {
   const { tm, file } = parsed;
-  const applyCalls = file
-    .getDescendantsOfKind(tm.SyntaxKind.CallExpression)
-    .filter((c) => {
-      const callee = c.getExpression();
-      return tm.Node.isPropertyAccessExpression(callee) && callee.getName() === 'apply';
-    });
+  const applyCalls = file.getDescendantsOfKind(tm.SyntaxKind.CallExpression).filter((c) => {
+    const callee = c.getExpression();
+    return tm.Node.isPropertyAccessExpression(callee) && callee.getName() === 'apply';
+  });
   const found: Construction[] = [];
   for (const component of components) {
     if (component.applySites.length === 0) return fail(`no \`.apply(\` site was recorded for component '${component.name}'`);
@@ -80,9 +78,7 @@ function findApplyCall(
     const pos = lineStart + site.column - 1;
     const exact = applyCalls.filter((c) => nameStart(c) === pos);
     if (exact.length === 1 && exact[0]) return ok(exact[0]);
-    const containing = applyCalls
-      .filter((c) => c.getStart() <= pos && pos < c.getEnd())
-      .sort((a, b) => a.getWidth() - b.getWidth());
+    const containing = applyCalls.filter((c) => c.getStart() <= pos && pos < c.getEnd()).sort((a, b) => a.getWidth() - b.getWidth());
     if (containing[0]) return ok(containing[0]);
   }
   const onLine = applyCalls.filter((c) => file.getLineAndColumnAtPos(nameStart(c)).line === site.line);

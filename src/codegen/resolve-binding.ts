@@ -8,9 +8,28 @@ export const fail = <T>(reason: string): Resolved<T> => ({ ok: false, reason });
 
 /** Members of a LayersModel that a stub (a plain layer) lacks: using them means the component is used as a model. */
 const MODEL_ONLY_MEMBERS = new Set([
-  'add', 'pop', 'layers', 'getLayer', 'summary', 'compile', 'fit', 'fitDataset', 'predict', 'predictOnBatch',
-  'evaluate', 'evaluateDataset', 'execute', 'save', 'loadWeights', 'inputs', 'outputs', 'inputNames',
-  'outputNames', 'trainOnBatch', 'optimizer', 'stopTraining',
+  'add',
+  'pop',
+  'layers',
+  'getLayer',
+  'summary',
+  'compile',
+  'fit',
+  'fitDataset',
+  'predict',
+  'predictOnBatch',
+  'evaluate',
+  'evaluateDataset',
+  'execute',
+  'save',
+  'loadWeights',
+  'inputs',
+  'outputs',
+  'inputNames',
+  'outputNames',
+  'trainOnBatch',
+  'optimizer',
+  'stopTraining',
 ]);
 
 /** `file.ts:12:5`, for the reasons shown to the user. */

@@ -19,7 +19,14 @@ export interface CachedTwin {
 
 /** A digest of everything the emitted files depend on: the tool's version, the composite's text and the twin spec. */
 export function twinFingerprint(version: string, source: string, spec: TwinSpec): string {
-  return createHash('sha256').update(version).update('\0').update(source).update('\0').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(version)
+    .update('\0')
+    .update(source)
+    .update('\0')
+    .update(JSON.stringify(spec))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function fingerprintLine(fingerprint: string): string {

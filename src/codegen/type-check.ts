@@ -30,13 +30,24 @@ export function typeErrors(tm: TsMorphModule, file: string): TypeErrorAt[] {
       });
   const source = project.addSourceFileAtPath(file);
   project.resolveSourceFileDependencies();
-  return source
-    .getPreEmitDiagnostics()
-    // Not: configuration (5xxx, 6xxx) and unresolved modules (2307, 7016): the import ran, so those
-    // say more about where the checker looked than about the code.
-    .filter((d) => d.getCategory() === tm.ts.DiagnosticCategory.Error && d.getCode() < 5000 && !UNRESOLVED.has(d.getCode()) && d.getSourceFile()?.getFilePath() === source.getFilePath())
-    .slice(0, MAX_ERRORS)
-    .map((d) => ({ line: d.getLineNumber() ?? 1, message: `TS${d.getCode()}: ${tm.ts.flattenDiagnosticMessageText(d.getMessageText() as string, ' ')}` }));
+  return (
+    source
+      .getPreEmitDiagnostics()
+      // Not: configuration (5xxx, 6xxx) and unresolved modules (2307, 7016): the import ran, so those
+      // say more about where the checker looked than about the code.
+      .filter(
+        (d) =>
+          d.getCategory() === tm.ts.DiagnosticCategory.Error &&
+          d.getCode() < 5000 &&
+          !UNRESOLVED.has(d.getCode()) &&
+          d.getSourceFile()?.getFilePath() === source.getFilePath(),
+      )
+      .slice(0, MAX_ERRORS)
+      .map((d) => ({
+        line: d.getLineNumber() ?? 1,
+        message: `TS${d.getCode()}: ${tm.ts.flattenDiagnosticMessageText(d.getMessageText() as string, ' ')}`,
+      }))
+  );
 }
 
 /** The header line of one type error of the composite (read back by twin-cache.ts from a cached twin). */

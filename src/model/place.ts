@@ -16,7 +16,7 @@ export function placeNames(place: Place): string[] {
 }
 
 /** A finding's `where` and `place` together, from the place. */
-export function located(place: Place): { where: string; place: Place } {
+function located(place: Place): { where: string; place: Place } {
   return { where: placeText(place), place };
 }
 

@@ -63,5 +63,11 @@ export interface Report {
   timings: { totalMs: number; loadMs: number; probeMs: number; twinMs: number; checksMs: number; emitMs: number };
   environment: { node: string; tfjs: string; backend: string };
   /** Additive: activation-health's per-layer statistics and histograms (for the HTML report). */
-  activations?: { layer: string; activation: string; dead: number; saturated: number; histogram: { min: number; max: number; counts: number[] } }[];
+  activations?: {
+    layer: string;
+    activation: string;
+    dead: number;
+    saturated: number;
+    histogram: { min: number; max: number; counts: number[] };
+  }[];
 }

@@ -32,7 +32,7 @@ export interface Checked {
 }
 
 /** Set (to anything) in the environment, a check that leaves tensors behind is an internal error. */
-export const LEAK_GUARD_ENV = 'SCAFFOLD_MINI_LEAK_GUARD';
+const LEAK_GUARD_ENV = 'SCAFFOLD_MINI_LEAK_GUARD';
 
 /** The check stage: the options' checks, in order, on the twin, sharing one sample space and pass cache. */
 export async function check(input: CheckInput, ctx: RunContext): Promise<Checked> {
@@ -69,7 +69,9 @@ export async function runChecks(
       : await check.run(checkContext);
     const leaked = ctx.tf.memory().numTensors - tensors;
     if (options.leakGuard && leaked !== 0) {
-      throw new Error(`internal: check '${id}' ${leaked > 0 ? `left ${leaked} tensor(s) behind` : `disposed ${-leaked} tensor(s) it did not make`}`);
+      throw new Error(
+        `internal: check '${id}' ${leaked > 0 ? `left ${leaked} tensor(s) behind` : `disposed ${-leaked} tensor(s) it did not make`}`,
+      );
     }
     checkContext.earlier.set(id, outcome);
     activity = outcome.activity ?? activity;
@@ -83,7 +85,7 @@ export async function runChecks(
 }
 
 /** The context every check gets: fake data planned from the original model, a runner on the twin. */
-export function contextFor({ loaded, probed, twin }: CheckInput, ctx: RunContext): CheckContext & { earlier: Map<CheckId, CheckOutcome> } {
+function contextFor({ loaded, probed, twin }: CheckInput, ctx: RunContext): CheckContext & { earlier: Map<CheckId, CheckOutcome> } {
   const { tf, opts } = ctx;
   const space = sampleSpace(probed.model, loaded.exports['mini'] as MiniSpec | undefined);
   const runner = createRunner(tf, twin);
@@ -115,7 +117,11 @@ export function contextFor({ loaded, probed, twin }: CheckInput, ctx: RunContext
   };
 }
 
-function sourceLookup(probed: ProbeResult, sites: WeakMap<object, SourceLocation[]>, file: string): (name: string) => SourceLocation | undefined {
+function sourceLookup(
+  probed: ProbeResult,
+  sites: WeakMap<object, SourceLocation[]>,
+  file: string,
+): (name: string) => SourceLocation | undefined {
   const byName = new Map<string, SourceLocation>();
   for (const node of probed.nodes) {
     const site = sites.get(node.layer)?.find((s) => s.file === file);

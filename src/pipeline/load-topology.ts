@@ -1,3 +1,4 @@
+import type { LayersModel } from '@tensorflow/tfjs';
 import { ScaffoldError, displayPath } from '../errors.js';
 import { lineAt, lineOf } from '../source-text.js';
 import type { ApplySites, CompileSites, LoadedComposite } from '../model/composite.js';
@@ -37,27 +38,38 @@ export async function loadTopology(file: string, source: string, tf: Tf): Promis
     } catch (e) {
       const message = (e as Error).message;
       const unknown = /Unknown layer: (\w+)/.exec(message)?.[1];
-      throw new ScaffoldError('E_NOT_A_MODEL', unknown ? `${displayPath(file)} uses the layer class '${unknown}', which this tfjs does not know` : `cannot build the model of ${displayPath(file)}: ${message}`, {
-        hint: unknown
-          ? `a custom layer needs its code: write a composite module that registers '${unknown}' (tf.serialization.registerClass) and loads the topology`
-          : 'check that the file is a layers-model topology written by tensorflowjs_converter or model.save()',
-        location: { file, line: (unknown ? lineOf(source, `"${unknown}"`) : undefined) ?? 1 },
-      });
+      throw new ScaffoldError(
+        'E_NOT_A_MODEL',
+        unknown
+          ? `${displayPath(file)} uses the layer class '${unknown}', which this tfjs does not know`
+          : `cannot build the model of ${displayPath(file)}: ${message}`,
+        {
+          hint: unknown
+            ? `a custom layer needs its code: write a composite module that registers '${unknown}' (tf.serialization.registerClass) and loads the topology`
+            : 'check that the file is a layers-model topology written by tensorflowjs_converter or model.save()',
+          location: { file, line: (unknown ? lineOf(source, `"${unknown}"`) : undefined) ?? 1 },
+        },
+      );
     }
   });
   compileAsSaved(model, json['trainingConfig']);
   const applySites: ApplySites = new WeakMap();
-  for (const layer of model.layers) applySites.set(layer, [{ file, line: lineOf(source, `"name": "${layer.name}"`, `"name":"${layer.name}"`) ?? 1 }]);
+  for (const layer of model.layers)
+    applySites.set(layer, [{ file, line: lineOf(source, `"name": "${layer.name}"`, `"name":"${layer.name}"`) ?? 1 }]);
   const compileSites: CompileSites = new WeakMap();
   return { model, exportName: 'modelTopology', exportKind: 'instance', exports: {}, source, applySites, compileSites, files: [file] };
 }
 
 /** The loss the file's training config names (model.save() and the converter keep it), so checks use it. */
-function compileAsSaved(model: import('@tensorflow/tfjs').LayersModel, trainingConfig: unknown): void {
+function compileAsSaved(model: LayersModel, trainingConfig: unknown): void {
   const loss = (trainingConfig as { loss?: unknown } | undefined)?.loss;
   if (loss === undefined) return;
   const camel = (name: unknown): unknown => (typeof name === 'string' ? name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()) : name);
-  const named = Array.isArray(loss) ? loss.map(camel) : typeof loss === 'object' && loss !== null ? Object.values(loss).map(camel) : camel(loss);
+  const named = Array.isArray(loss)
+    ? loss.map(camel)
+    : typeof loss === 'object' && loss !== null
+      ? Object.values(loss).map(camel)
+      : camel(loss);
   try {
     model.compile({ optimizer: 'sgd', loss: named as string | string[] });
   } catch {

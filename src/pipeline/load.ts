@@ -78,12 +78,16 @@ export async function load(file: string, ctx: Pick<RunContext, 'tf' | 'opts' | '
 function pickExport(mod: Record<string, unknown>, name: string, file: string): unknown {
   if (name in mod && mod[name] !== undefined) return mod[name];
   const available = Object.keys(mod).filter((k) => k !== 'module.exports');
-  throw new ScaffoldError('E_NO_EXPORT', name === 'default' ? 'the module has no default export' : `the module has no export named '${name}'`, {
-    hint: available.length
-      ? `choose one with --export NAME (exports: ${available.join(', ')}) or add a default export`
-      : 'export the model factory: export default function build() { ... }',
-    location: { file, line: 1 },
-  });
+  throw new ScaffoldError(
+    'E_NO_EXPORT',
+    name === 'default' ? 'the module has no default export' : `the module has no export named '${name}'`,
+    {
+      hint: available.length
+        ? `choose one with --export NAME (exports: ${available.join(', ')}) or add a default export`
+        : 'export the model factory: export default function build() { ... }',
+      location: { file, line: 1 },
+    },
+  );
 }
 
 function factoryThrew(e: unknown, exportName: string, file: string): ScaffoldError {
@@ -93,7 +97,11 @@ function factoryThrew(e: unknown, exportName: string, file: string): ScaffoldErr
   return new ScaffoldError('E_FACTORY_THROWS', `factory '${exportName}' threw: ${err.message}`, {
     hint: 'fix the error in the factory (the line shown is the first of your own frames)',
     location: own ? frameLocation(own) : { file, line: 1 },
-    detail: frames.slice(0, 3).map((f) => f.text).join('\n') || undefined,
+    detail:
+      frames
+        .slice(0, 3)
+        .map((f) => f.text)
+        .join('\n') || undefined,
     cause: e,
   });
 }
@@ -106,8 +114,12 @@ function describe(value: unknown): string {
 }
 
 function isForeignModel(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { predict?: unknown }).predict === 'function' &&
-    Array.isArray((value as { layers?: unknown }).layers);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { predict?: unknown }).predict === 'function' &&
+    Array.isArray((value as { layers?: unknown }).layers)
+  );
 }
 
 /** The line that declares an export (`export default ...`, `export function NAME`), or undefined. */

@@ -42,8 +42,16 @@ function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[]
   const inputShapes = inputs.map((t) => [...t.shape] as Shape);
   const inputDtypes = inputs.map((t) => t.dtype as DType);
   const outputShapes = outputs.map((t) => [...t.shape] as Shape);
-  const innerClasses = isModel(layer) ? layer.layers.map((l) => l.getClassName()) : [wrappedLayer(layer)?.getClassName() ?? layer.getClassName()];
-  const kind = chooseTemplate({ type: isModel(layer) ? 'model' : 'layer', className: layer.getClassName(), innerClasses, inputShapes, outputShapes });
+  const innerClasses = isModel(layer)
+    ? layer.layers.map((l) => l.getClassName())
+    : [wrappedLayer(layer)?.getClassName() ?? layer.getClassName()];
+  const kind = chooseTemplate({
+    type: isModel(layer) ? 'model' : 'layer',
+    className: layer.getClassName(),
+    innerClasses,
+    inputShapes,
+    outputShapes,
+  });
   const info: ComponentInfo = {
     name: layer.name,
     type: isModel(layer) ? 'model' : 'layer',
@@ -71,7 +79,7 @@ function recurrentFacts(layer: Layer, outputShape: Shape): RecurrentFacts {
   const rnn = isModel(layer) ? [...layer.layers].reverse().find((l) => RECURRENT_CLASSES.test(l.getClassName())) : layer;
   const config = (rnn?.getConfig() ?? {}) as { layer?: { className?: string; config?: Record<string, unknown> }; goBackwards?: boolean };
   const bidirectional = rnn?.getClassName() === 'Bidirectional';
-  const cellClass = bidirectional ? config.layer?.className ?? 'LSTM' : rnn?.getClassName() ?? 'LSTM';
+  const cellClass = bidirectional ? (config.layer?.className ?? 'LSTM') : (rnn?.getClassName() ?? 'LSTM');
   const cellConfig = (bidirectional ? config.layer?.config : config) as { goBackwards?: boolean } | undefined;
   return {
     cell: cellClass === 'GRU' ? 'gru' : cellClass === 'SimpleRNN' ? 'simpleRNN' : 'lstm',

@@ -13,8 +13,6 @@ import { probe } from './probe.js';
 import { report } from './report.js';
 import { twin as buildTwinStage } from './twin.js';
 
-export type { Progress, RunHooks } from '../model/progress.js';
-
 type TimedPhase = 'load' | 'probe' | 'twin' | 'emit';
 
 /** The whole pipeline: load -> discover -> probe -> twin -> check (while emit writes the twin) -> report. */

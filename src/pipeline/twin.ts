@@ -152,15 +152,16 @@ const INITIALIZER_KEYS: [RegExp, string][] = [
 function userInitialValue(tf: Tf, layer: Layer, weightName: string, shape: number[], seed: number): Tensor | null {
   const key = INITIALIZER_KEYS.find(([pattern]) => pattern.test(weightName))?.[1];
   if (!key) return null;
-  const config = (layer.getConfig() as Record<string, unknown>)[key] as { className?: string; config?: Record<string, unknown> } | undefined;
+  const config = (layer.getConfig() as Record<string, unknown>)[key] as
+    { className?: string; config?: Record<string, unknown> } | undefined;
   const className = config?.className;
   if (!className || className === 'Orthogonal') return null;
-  const factory = (tf.initializers as unknown as Record<string, ((c: object) => { apply(shape: number[], dtype?: string): unknown }) | undefined>)[
-    className.charAt(0).toLowerCase() + className.slice(1)
-  ];
+  const factory = (
+    tf.initializers as unknown as Record<string, ((c: object) => { apply(shape: number[], dtype?: string): unknown }) | undefined>
+  )[className.charAt(0).toLowerCase() + className.slice(1)];
   if (typeof factory !== 'function') return null;
   try {
-    return factory({ ...(config?.config ?? {}), seed }).apply(shape, 'float32') as Tensor;
+    return factory({ ...config?.config, seed }).apply(shape, 'float32') as Tensor;
   } catch {
     return null;
   }

@@ -27,7 +27,7 @@ export function formatMs(ms: number): string {
 }
 
 /** A number to `digits` significant figures (3 by default); non-finite values unchanged. */
-export function sig(x: number, digits = 3): number {
+function sig(x: number, digits = 3): number {
   return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;
 }
 
@@ -45,7 +45,7 @@ export function plural(n: number, word: string, words = `${word}s`): string {
 }
 
 /** Quotes a word for a POSIX shell when it needs it. */
-export function shellQuote(word: string): string {
+function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -162,7 +162,8 @@ export function graphView(report: Report, flags: Map<string, Severity>) {
   const height = Math.ceil(bottom - top + 2 * G.pad);
   const pos = new Map<string, { x: number; y: number; w: number }>();
   ordered.forEach((ids, l) => {
-    for (const id of ids) pos.set(id, { x: xs[l] ?? 0, y: round1((centres.get(id) ?? 0) - top + G.pad - G.nodeHeight / 2), w: columnWidth[l] ?? 0 });
+    for (const id of ids)
+      pos.set(id, { x: xs[l] ?? 0, y: round1((centres.get(id) ?? 0) - top + G.pad - G.nodeHeight / 2), w: columnWidth[l] ?? 0 });
   });
 
   const nodeViews = ordered.flat().flatMap((id) => {

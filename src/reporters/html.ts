@@ -8,7 +8,7 @@ import { formatShape } from '../model/shape.js';
 import { packageInfo } from '../package-info.js';
 import { formatCount, formatMs, formatNumber, formatShare, percent, plural, replayCommand } from './format.js';
 import { graphView } from './html-graph.js';
-import { push, round1 } from './html-format.js';
+import { round1 } from './html-format.js';
 
 export interface HtmlOptions {
   /** The text of a source file named in the report (paths relative to the working directory), if readable. */
@@ -262,7 +262,8 @@ function formatJson(value: unknown, indent = ''): string {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return '{}';
     const flat = JSON.stringify(value);
-    if (flat.length <= 72 && entries.every(([, v]) => v === null || typeof v !== 'object')) return flat.replace(/,"/g, ', "').replace(/":/g, '": ');
+    if (flat.length <= 72 && entries.every(([, v]) => v === null || typeof v !== 'object'))
+      return flat.replace(/,"/g, ', "').replace(/":/g, '": ');
     return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${formatJson(v, inner)}`).join(',\n')}\n${indent}}`;
   }
   return JSON.stringify(value) ?? String(value);

@@ -64,11 +64,14 @@ function renderCase(c: TestCase, check: CheckResult, suite: string, report: Repo
   const body: string[] = [];
   if (errors.length) {
     const message = errors.map((f) => f.message).join('; ');
-    body.push(`      <failure message="${attr(message)}" type="${attr(check.id)}">${text(errors.map((f) => details(f, report)).join('\n\n'))}</failure>`);
+    body.push(
+      `      <failure message="${attr(message)}" type="${attr(check.id)}">${text(errors.map((f) => details(f, report)).join('\n\n'))}</failure>`,
+    );
   } else if (check.status === 'skip') {
     body.push(`      <skipped message="${attr(check.reason ?? 'skipped')}"/>`);
   }
-  if (notes.length) body.push(`      <system-out>${text(notes.map((f) => `${f.severity}: ${details(f, report)}`).join('\n\n'))}</system-out>`);
+  if (notes.length)
+    body.push(`      <system-out>${text(notes.map((f) => `${f.severity}: ${details(f, report)}`).join('\n\n'))}</system-out>`);
   const open = `    <testcase name="${attr(c.name)}" classname="${attr(suite)}"`;
   return body.length ? [`${open}>`, ...body, '    </testcase>'] : [`${open}/>`];
 }
@@ -87,7 +90,16 @@ const seconds = (ms: number) => (Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 
 
 // Characters XML 1.0 forbids anywhere, even escaped (C0 controls but tab and newlines, lone surrogates, U+FFFE/F).
 const FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
 
 const escape = (s: string, special: RegExp) => s.replace(FORBIDDEN, '').replace(special, (ch) => ENTITIES[ch] ?? ch);
 // Attribute values keep their tabs and newlines as references (a parser would turn them into spaces).

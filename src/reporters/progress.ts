@@ -11,7 +11,10 @@ export interface ProgressStream {
  * from "running" to its result, all erased at the end (the summary lists them); elsewhere (CI logs)
  * a plain line per finished check.
  */
-export function progressPrinter(stream: ProgressStream, options: { color: boolean }): { onProgress(event: Progress): void; finish(): void } {
+export function progressPrinter(
+  stream: ProgressStream,
+  options: { color: boolean },
+): { onProgress(event: Progress): void; finish(): void } {
   const tty = stream.isTTY === true;
   const color = (code: number, text: string): string => paint(options.color, code)(text);
   let lines = 0;

@@ -15,7 +15,12 @@ export const paint = (on: boolean, code: number) => (text: string) => (on ? `\u0
 /** A summary a person reads at a glance: components, checks, findings, the twin, the time. */
 export function renderTerminal(report: Report, style: TerminalStyle): string {
   const text = summary(report, style);
-  return style.quiet ? text.split('\n').filter((l) => /error|warning|FAIL|checks in/.test(l)).join('\n') : text;
+  return style.quiet
+    ? text
+        .split('\n')
+        .filter((l) => /error|warning|FAIL|checks in/.test(l))
+        .join('\n')
+    : text;
 }
 
 function summary(report: Report, style: TerminalStyle): string {
@@ -36,16 +41,24 @@ function summary(report: Report, style: TerminalStyle): string {
   ]);
   lines.push(...table(['component', 'kind', 'shapes', 'activation', 'params real -> stub'], rows).map((l, i) => (i === 0 ? dim(l) : l)));
   lines.push('');
-  lines.push(dim(`${report.boundaries.length} boundaries: `) + report.boundaries.map((b) => `${b.from} -> ${b.to}${b.masked ? ' (masked)' : ''}`).join(', '));
+  lines.push(
+    dim(`${report.boundaries.length} boundaries: `) +
+      report.boundaries.map((b) => `${b.from} -> ${b.to}${b.masked ? ' (masked)' : ''}`).join(', '),
+  );
   lines.push('');
   for (const check of report.checks) {
     const mark = check.status === 'pass' ? green('pass') : check.status === 'fail' ? red('FAIL') : yellow('skip');
-    lines.push(`  ${mark}  ${check.id.padEnd(20)} ${dim(`${check.runs} runs, ${check.ms} ms`)}${check.reason ? dim(`  (${check.reason})`) : ''}`);
+    lines.push(
+      `  ${mark}  ${check.id.padEnd(20)} ${dim(`${check.runs} runs, ${check.ms} ms`)}${check.reason ? dim(`  (${check.reason})`) : ''}`,
+    );
   }
   if (report.findings.length) lines.push('');
   for (const finding of report.findings) lines.push(...renderFinding(finding, report, { red, yellow, dim }));
   lines.push('');
-  if (report.twin.file) lines.push(`twin: ${report.twin.file} (${report.twin.mode}; ${formatCount(report.twin.params)} params vs ${formatCount(report.twin.realParams)} real)`);
+  if (report.twin.file)
+    lines.push(
+      `twin: ${report.twin.file} (${report.twin.mode}; ${formatCount(report.twin.params)} params vs ${formatCount(report.twin.realParams)} real)`,
+    );
   for (const note of report.twin.notes) lines.push(dim(`  note: ${note}`));
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.filter((f) => f.severity === 'warning').length;
@@ -69,6 +82,10 @@ function renderFinding(f: Finding, report: Report, c: Record<'red' | 'yellow' | 
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

@@ -13,6 +13,9 @@ export const dense: StubStrategy = {
     const output = f.outputShapes[0] ?? [];
     if (f.type === 'layer') return f.className === 'Dense' && input.length === output.length;
     const perStep = input.length === 3 && output.length === 3 && input[1] === output[1];
-    return perStep && !f.innerClasses.some((c) => RECURRENT_CLASSES.test(c) || CONV_CLASSES.test(c) || /Attention|Flatten|Pooling|Reshape|Permute/.test(c));
+    return (
+      perStep &&
+      !f.innerClasses.some((c) => RECURRENT_CLASSES.test(c) || CONV_CLASSES.test(c) || /Attention|Flatten|Pooling|Reshape|Permute/.test(c))
+    );
   },
 };

@@ -7,7 +7,7 @@ import { recurrent } from './recurrent.js';
 import type { ComponentFacts, StubStrategy } from './strategy.js';
 
 /** Stub strategies in order of preference; `generic` always matches. */
-export const STUB_STRATEGIES = { embedding, recurrent, conv, dense, generic } as const satisfies Record<StubTemplate, StubStrategy>;
+const STUB_STRATEGIES = { embedding, recurrent, conv, dense, generic } as const satisfies Record<StubTemplate, StubStrategy>;
 
 export function chooseTemplate(facts: ComponentFacts): StubTemplate {
   for (const [template, strategy] of Object.entries(STUB_STRATEGIES) as [StubTemplate, StubStrategy][]) {

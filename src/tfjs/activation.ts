@@ -4,7 +4,8 @@ import { wrappedLayer } from './graph.js';
 type Layer = layers.Layer;
 
 /** Layers whose output range is their input's: look through them for the final activation. */
-const RANGE_PRESERVING = /^(MaxPooling|AveragePooling|GlobalMaxPooling|GlobalAveragePooling|Flatten|Reshape|Dropout|SpatialDropout|Permute|RepeatVector|Cropping|UpSampling|GaussianNoise|GaussianDropout|AlphaDropout)/;
+const RANGE_PRESERVING =
+  /^(MaxPooling|AveragePooling|GlobalMaxPooling|GlobalAveragePooling|Flatten|Reshape|Dropout|SpatialDropout|Permute|RepeatVector|Cropping|UpSampling|GaussianNoise|GaussianDropout|AlphaDropout)/;
 
 /** The activation that shapes a layer's (or a nested model's) output range: 'relu', 'softmax', 'tanh', 'linear', ... */
 export function finalActivation(layer: Layer): string {

@@ -17,7 +17,12 @@ export function carriedMasks(tf: Tf, model: LayersModel, nodes: GraphNode[]): Ma
     let out = false;
     if (layer.supportsMasking) {
       const shapes = node.inputs.map((t) => [...t.shape] as Shape);
-      const emits = measureEmits(tf, layer, shapes, node.inputs.map((t) => t.dtype));
+      const emits = measureEmits(
+        tf,
+        layer,
+        shapes,
+        node.inputs.map((t) => t.dtype),
+      );
       out = emits === 'nonzero' || (emits === 'pass' && node.inputs.some((t) => masked.get(t.id) === true));
     }
     for (const t of node.outputs) masked.set(t.id, out);

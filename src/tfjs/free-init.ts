@@ -1,3 +1,4 @@
+import type { Variable } from '@tensorflow/tfjs';
 import type { Tf } from './tf-instance.js';
 
 type ApplyFn = (this: unknown, shape: number[], dtype?: string) => unknown;
@@ -70,20 +71,20 @@ function lazyLargeWeights(tf: Tf): () => void {
 }
 
 interface LazyVariable {
-  val: import('@tensorflow/tfjs').Variable;
+  val: Variable;
   shape: number[];
   name: string;
 }
 
 function makeLazy(tf: Tf, weight: LazyVariable, shape: number[], dtype: 'float32' | 'int32'): void {
-  let value: import('@tensorflow/tfjs').Variable | null = null;
+  let value: Variable | null = null;
   const state = weight as unknown as { trainable_: boolean };
   weight.shape = shape;
   Object.defineProperty(weight, 'val', {
     configurable: true,
     enumerable: true,
     get: () => (value ??= tf.variable(tf.zeros(shape, dtype), state.trainable_, weight.name, dtype)),
-    set: (v: import('@tensorflow/tfjs').Variable) => {
+    set: (v: Variable) => {
       value = v;
     },
   });

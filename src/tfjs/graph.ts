@@ -13,7 +13,9 @@ interface TfNode {
 /** The model's own nodes in topological order (inputs first), input layers left out. */
 export function topLevelNodes(model: LayersModel): GraphNode[] {
   const byDepth = (model as unknown as { nodesByDepth: Record<string, TfNode[]> }).nodesByDepth;
-  const depths = Object.keys(byDepth).map(Number).sort((a, b) => b - a);
+  const depths = Object.keys(byDepth)
+    .map(Number)
+    .sort((a, b) => b - a);
   const nodes: GraphNode[] = [];
   for (const depth of depths) {
     for (const node of byDepth[String(depth)] ?? []) {
@@ -32,7 +34,7 @@ export function topLevelNodes(model: LayersModel): GraphNode[] {
   return nodes;
 }
 
-export function isInputLayer(layer: Layer): boolean {
+function isInputLayer(layer: Layer): boolean {
   return layer.getClassName() === 'InputLayer';
 }
 

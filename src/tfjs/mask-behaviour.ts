@@ -1,4 +1,4 @@
-import type { Tensor, layers } from '@tensorflow/tfjs';
+import type { layers, LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { MaskBehaviour } from '../model/component.js';
 import type { Shape } from '../model/shape.js';
 import { isModel } from './activation.js';
@@ -38,10 +38,19 @@ export function measureEmits(tf: Tf, layer: Layer, inputShapes: Shape[], inputDt
       return tf.zeros(concrete, dtype);
     });
     const first = inputShapes[0] ?? [];
-    const mask = first.length >= 2 ? tf.ones(first.slice(0, 2).map((d) => d ?? 2), 'bool') : null;
+    const mask =
+      first.length >= 2
+        ? tf.ones(
+            first.slice(0, 2).map((d) => d ?? 2),
+            'bool',
+          )
+        : null;
     const call = (m: Tensor | null): Tensor | null => {
       try {
-        const out = layer.computeMask(inputs.length === 1 ? (inputs[0] as Tensor) : inputs, (inputs.length === 1 ? m : inputs.map(() => m)) as Tensor | Tensor[]) as Tensor | Tensor[] | null;
+        const out = layer.computeMask(
+          inputs.length === 1 ? (inputs[0] as Tensor) : inputs,
+          (inputs.length === 1 ? m : inputs.map(() => m)) as Tensor | Tensor[],
+        ) as Tensor | Tensor[] | null;
         return (Array.isArray(out) ? out[0] : out) ?? null;
       } catch {
         return null;
@@ -52,7 +61,7 @@ export function measureEmits(tf: Tf, layer: Layer, inputShapes: Shape[], inputDt
   });
 }
 
-function modelConsumesMask(model: import('@tensorflow/tfjs').LayersModel): boolean {
+function modelConsumesMask(model: LayersModel): boolean {
   // Keras rules inside the nested model: a mask entering at its input reaches each layer until a layer without masking support.
   const reached = new Set<Layer>();
   for (const layer of model.layers) {
@@ -61,7 +70,9 @@ function modelConsumesMask(model: import('@tensorflow/tfjs').LayersModel): boole
       continue;
     }
     const inbound = (layer as unknown as { inboundNodes: { inboundLayers: Layer[] }[] }).inboundNodes;
-    const fed = inbound.some((node) => node.inboundLayers.some((l) => reached.has(l) && (l.getClassName() === 'InputLayer' || l.supportsMasking)));
+    const fed = inbound.some((node) =>
+      node.inboundLayers.some((l) => reached.has(l) && (l.getClassName() === 'InputLayer' || l.supportsMasking)),
+    );
     if (!fed) continue;
     if (CONSUMERS.test(layer.getClassName()) || (isModel(layer) && modelConsumesMask(layer))) return true;
     reached.add(layer);

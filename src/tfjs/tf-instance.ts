@@ -1,10 +1,11 @@
+import type * as TfModule from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ScaffoldError } from '../errors.js';
 import type { BackendName } from '../model/options.js';
 import { shareTfWithModules } from './tfjs-shim.js';
 
-export type Tf = typeof import('@tensorflow/tfjs');
+export type Tf = typeof TfModule;
 
 /**
  * The tfjs instance the user's module will get: resolved from the composite's own folder first,
@@ -30,7 +31,7 @@ export async function loadTf(compositeFile: string): Promise<{ tf: Tf; path: str
 }
 
 /** Packages that register the `tensorflow` backend (libtensorflow bindings), in order of preference. */
-export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 /**
  * Selects the backend and silences tfjs's one-time "install the node backend" banner.
@@ -41,9 +42,13 @@ export async function selectBackend(tf: Tf, name: BackendName, compositeFile: st
   if (name === 'tensorflow') {
     const binding = findTensorflowBinding(compositeFile);
     if (!binding) {
-      throw new ScaffoldError('E_BACKEND', '--backend tensorflow needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, and neither is installed', {
-        hint: "install one in the composite's project (npm install @tensorflow/tfjs-node; it downloads libtensorflow), or use --backend cpu",
-      });
+      throw new ScaffoldError(
+        'E_BACKEND',
+        '--backend tensorflow needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, and neither is installed',
+        {
+          hint: "install one in the composite's project (npm install @tensorflow/tfjs-node; it downloads libtensorflow), or use --backend cpu",
+        },
+      );
     }
     createRequire(compositeFile)(binding);
     if (!(await tf.setBackend('tensorflow'))) {
@@ -62,15 +67,22 @@ export async function selectBackend(tf: Tf, name: BackendName, compositeFile: st
     // Registers 'wasm' with the engine it imports (the composite's tfjs when its project has the
     // package, else the tool's own); under Node it reads its .wasm files from its own package.
     const wasm = findPackage(compositeFile, ['@tensorflow/tfjs-backend-wasm']);
-    if (!wasm) throw new ScaffoldError('E_BACKEND', '--backend wasm needs @tensorflow/tfjs-backend-wasm, which is not installed', { hint: 'npm install @tensorflow/tfjs-backend-wasm, or use --backend cpu' });
+    if (!wasm)
+      throw new ScaffoldError('E_BACKEND', '--backend wasm needs @tensorflow/tfjs-backend-wasm, which is not installed', {
+        hint: 'npm install @tensorflow/tfjs-backend-wasm, or use --backend cpu',
+      });
     createRequire(wasm)(wasm);
     if (!(await tf.setBackend('wasm'))) {
-      throw new ScaffoldError('E_BACKEND', '@tensorflow/tfjs-backend-wasm did not start', { hint: `install the same version as @tensorflow/tfjs (${tf.version.tfjs ?? 'unknown'}), or use --backend cpu` });
+      throw new ScaffoldError('E_BACKEND', '@tensorflow/tfjs-backend-wasm did not start', {
+        hint: `install the same version as @tensorflow/tfjs (${tf.version.tfjs ?? 'unknown'}), or use --backend cpu`,
+      });
     }
     return tf.getBackend();
   }
   if (name !== 'cpu') {
-    throw new ScaffoldError('E_BACKEND', `backend '${name}' is not supported`, { hint: 'use --backend cpu (the default), wasm or tensorflow' });
+    throw new ScaffoldError('E_BACKEND', `backend '${String(name)}' is not supported`, {
+      hint: 'use --backend cpu (the default), wasm or tensorflow',
+    });
   }
   return tf.getBackend();
 }

@@ -5,7 +5,7 @@ import type { SourceLocation } from '../model/source.js';
 import { packageInfo } from '../package-info.js';
 
 /** Folders of this tool's own code, whose frames are never the user's. */
-export const TOOL_ROOTS = ['dist', 'src', 'stubs'].map((d) => join(packageInfo().root, d) + sep);
+const TOOL_ROOTS = ['dist', 'src', 'stubs'].map((d) => join(packageInfo().root, d) + sep);
 
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 

@@ -11,7 +11,7 @@ import { extraWidths, requireOneOutput } from './common.js';
 const NATURAL_ROWS = 64;
 
 /** Rows m of the stub's table: <= inputDim, >= 2, and m * k <= 1% of the original when known. */
-export function embeddingRows(spec: StubSpec, k: number): number {
+function embeddingRows(spec: StubSpec, k: number): number {
   const inputDim = spec.embedding?.inputDim ?? NATURAL_ROWS;
   let m = Math.min(NATURAL_ROWS, inputDim);
   if (spec.originalParams !== undefined) m = Math.min(m, Math.floor((0.01 * spec.originalParams) / k));

@@ -15,4 +15,4 @@ export const TEMPLATES: Record<StubSpec['template'], Template> = {
   generic: genericTemplate,
 };
 
-export type { BuildContext, Core, Template } from './types.js';
+export type { Core, Template } from './types.js';

@@ -16,7 +16,7 @@ import { RNN_GATES, rnnWeightsLayer } from './fused-rnn.js';
 type RecurrentFacts = NonNullable<StubSpec['recurrent']>;
 
 /** The spec's recurrent facts, or those implied by the output rank (an LSTM) when absent. */
-export function recurrentFacts(spec: StubSpec): RecurrentFacts {
+function recurrentFacts(spec: StubSpec): RecurrentFacts {
   if (spec.recurrent) return spec.recurrent;
   const rank = spec.outputShapes[0]?.length ?? 2;
   return { cell: 'lstm', returnSequences: rank === 3, goBackwards: false, bidirectional: false };

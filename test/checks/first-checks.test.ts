@@ -29,7 +29,10 @@ describe('shape, dtype and finite: each fails on its bug and passes on the near-
 
   it('finite: log of ReLU outputs gives -Infinity, log1p does not', async () => {
     const bad = await runQuiet(fixture('checks/finite-bug.ts'), { only: ['finite'] });
-    assert.ok(bad.findings.some((f) => f.check === 'finite' && f.where === "layer 'log_scale'"), JSON.stringify(bad.findings));
+    assert.ok(
+      bad.findings.some((f) => f.check === 'finite' && f.where === "layer 'log_scale'"),
+      JSON.stringify(bad.findings),
+    );
     const good = await runQuiet(fixture('checks/finite-ok.ts'), { only: ['finite'] });
     assert.deepEqual(good.findings, []);
   });
@@ -45,7 +48,14 @@ describe('shape, dtype and finite: each fails on its bug and passes on the near-
   it('the tracker example passes all three with 100 runs each', async () => {
     const report = await runQuiet(example('tracker/composite.ts'), { runs: 100, only: ['shape', 'dtype', 'finite'] });
     assert.deepEqual(report.findings, []);
-    assert.deepEqual(report.checks.map((c) => [c.id, c.status, c.runs]), [['shape', 'pass', 100], ['dtype', 'pass', 100], ['finite', 'pass', 100]]);
+    assert.deepEqual(
+      report.checks.map((c) => [c.id, c.status, c.runs]),
+      [
+        ['shape', 'pass', 100],
+        ['dtype', 'pass', 100],
+        ['finite', 'pass', 100],
+      ],
+    );
   });
 });
 

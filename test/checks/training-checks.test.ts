@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { example, fixture, runQuiet, scaffoldError } from '../helpers/run.js';
 import { run } from '../../src/pipeline/run.js';
 
-const errorsOf = (report: Awaited<ReturnType<typeof runQuiet>>, check: string) => report.findings.filter((f) => f.check === check && f.severity === 'error');
+const errorsOf = (report: Awaited<ReturnType<typeof runQuiet>>, check: string) =>
+  report.findings.filter((f) => f.check === check && f.severity === 'error');
 
 describe('output-activation', () => {
   for (const [exportName, where, words] of [
@@ -77,7 +78,12 @@ describe('activation-health', () => {
 
 describe('sequence-states relies on tfjs carrying the state over a masked step', () => {
   it('an LSTM returning sequences repeats its previous output at a masked step (pinned fact)', () => {
-    const lstm = tf.layers.lstm({ units: 3, returnSequences: true, kernelInitializer: 'glorotUniform', recurrentInitializer: 'glorotUniform' });
+    const lstm = tf.layers.lstm({
+      units: 3,
+      returnSequences: true,
+      kernelInitializer: 'glorotUniform',
+      recurrentInitializer: 'glorotUniform',
+    });
     const x = tf.randomUniform([1, 4, 2], 0, 1, 'float32', 3);
     const mask = tf.tensor2d([[1, 1, 0, 1]], [1, 4], 'bool');
     const y = (lstm.apply(x, { mask }) as tf.Tensor).arraySync() as number[][][];
@@ -106,7 +112,7 @@ describe('environment', () => {
   it('records a preprocessing fingerprint, then names the first element that changed', async () => {
     const out = mkdtempSync(join(tmpdir(), 'scaffold-mini-fingerprint-'));
     try {
-      const options = { only: ["environment"], out, seed: 7 };
+      const options = { only: ['environment'], out, seed: 7 };
       const first = await run(example('tracker/composite.ts'), { ...options, preprocess: fixture('env/preprocess-bilinear.ts') });
       assert.equal(first.findings[0]?.severity, 'info');
       const stored = JSON.parse(readFileSync(join(out, 'fingerprint.json'), 'utf8')) as { shape: number[]; sha256: string };
@@ -127,7 +133,12 @@ describe('environment', () => {
   it('refuses a --preprocess module without a function (exit 2) and writes nothing', async () => {
     const out = mkdtempSync(join(tmpdir(), 'scaffold-mini-fingerprint-'));
     try {
-      const error = await scaffoldError(example('tracker/composite.ts'), { only: ['environment'], preprocess: fixture('env/preprocess-none.ts'), out, emit: true });
+      const error = await scaffoldError(example('tracker/composite.ts'), {
+        only: ['environment'],
+        preprocess: fixture('env/preprocess-none.ts'),
+        out,
+        emit: true,
+      });
       assert.equal(error.code, 'E_PREPROCESS');
       assert.match(error.message, /exports no preprocessing function/);
       assert.equal(existsSync(join(out, 'fingerprint.json')), false);

@@ -16,7 +16,14 @@ describe('the flag table', () => {
       'max-memory': 2048,
       _: ['model.ts'],
     });
-    assert.deepEqual(options, { seed: 7, only: ['shape', 'masking', 'dtype'], minParams: 0, exportName: 'build', overfitReal: 'encoder', emit: false });
+    assert.deepEqual(options, {
+      seed: 7,
+      only: ['shape', 'masking', 'dtype'],
+      minParams: 0,
+      exportName: 'build',
+      overfitReal: 'encoder',
+      emit: false,
+    });
     assert.deepEqual(command, { json: 'r.json', quiet: true, maxMemory: 2048 });
   });
 

@@ -11,7 +11,11 @@ export function sharedGenerated(): TwinSpec {
   if (!encoder) throw new Error('fixture');
   spec.components = [{ ...encoder, applySites: [] }];
   spec.graph.layers = spec.graph.layers.map((l) =>
-    l.name === 'join' ? { ...l, config: { name: 'join', axis: -1 } } : l.name === 'same' ? { ...l, config: { name: 'same', units: 1, activation: 'sigmoid' } } : l,
+    l.name === 'join'
+      ? { ...l, config: { name: 'join', axis: -1 } }
+      : l.name === 'same'
+        ? { ...l, config: { name: 'same', units: 1, activation: 'sigmoid' } }
+        : l,
   );
   return spec;
 }
@@ -34,7 +38,14 @@ export function wrapperGenerated(): TwinSpec {
         component: true,
         nodes: [{ inbound: [at('frames')], callArgs: {} }],
       },
-      { name: 'pool', className: 'GlobalAveragePooling1D', config: { name: 'pool' }, custom: false, component: false, nodes: [{ inbound: [at('per_frame')], callArgs: {} }] },
+      {
+        name: 'pool',
+        className: 'GlobalAveragePooling1D',
+        config: { name: 'pool' },
+        custom: false,
+        component: false,
+        nodes: [{ inbound: [at('per_frame')], callArgs: {} }],
+      },
     ],
     outputs: [at('pool')],
   };
@@ -55,7 +66,13 @@ export function recurrentGenerated(): TwinSpec {
       {
         name: 'bi',
         className: 'Bidirectional',
-        config: config(tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 4, name: 'inner', returnSequences: true }) as tf.RNN, mergeMode: 'concat', name: 'bi' })),
+        config: config(
+          tf.layers.bidirectional({
+            layer: tf.layers.lstm({ units: 4, name: 'inner', returnSequences: true }) as tf.RNN,
+            mergeMode: 'concat',
+            name: 'bi',
+          }),
+        ),
         custom: false,
         component: false,
         nodes: [{ inbound: [at('seq')], callArgs: {} }],

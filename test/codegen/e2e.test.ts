@@ -28,7 +28,13 @@ const EXPECTED: Record<string, { outputs: Shape[]; mode: 'rewritten' | 'generate
   namedImports: { outputs: [[null, 2048]], mode: 'rewritten' },
   sharedGenerated: { outputs: [[null, 1]], mode: 'generated' },
   wrapperGenerated: { outputs: [[null, 4]], mode: 'generated', wrapped: 'per_frame' },
-  recurrentGenerated: { outputs: [[null, 64], [null, 16]], mode: 'generated' },
+  recurrentGenerated: {
+    outputs: [
+      [null, 64],
+      [null, 16],
+    ],
+    mode: 'generated',
+  },
 };
 
 interface Loaded {
@@ -69,7 +75,10 @@ describe('end to end: the written twin builds and runs with its stubs', { concur
       const { loaded, mode } = await writeAndImport(name, spec);
       assert.equal(mode, expected.mode);
       const model = await buildModel(spec, loaded.twin);
-      assert.deepEqual(model.outputs.map((t) => t.shape), expected.outputs);
+      assert.deepEqual(
+        model.outputs.map((t) => t.shape),
+        expected.outputs,
+      );
 
       const { MiniStub } = loaded.stubs.defineStubs(tf);
       for (const c of spec.components) {
@@ -78,7 +87,10 @@ describe('end to end: the written twin builds and runs with its stubs', { concur
         assert.ok(layer instanceof MiniStub, `${c.name} is a MiniStub`);
         assert.equal(layer.name, c.name);
         const inputShape = c.stub.inputShapes.length === 1 ? c.stub.inputShapes[0] : c.stub.inputShapes;
-        assert.deepEqual(layer.computeOutputShape(inputShape as Shape), c.stub.outputShapes.length === 1 ? c.stub.outputShapes[0] : c.stub.outputShapes);
+        assert.deepEqual(
+          layer.computeOutputShape(inputShape as Shape),
+          c.stub.outputShapes.length === 1 ? c.stub.outputShapes[0] : c.stub.outputShapes,
+        );
         if (!expected.wrapped) assert.deepEqual(layer.outputShape, c.stub.outputShapes[0]);
       }
 
@@ -86,7 +98,10 @@ describe('end to end: the written twin builds and runs with its stubs', { concur
       const feeds = model.inputs.map((t) => tf.zeros([2, ...t.shape.slice(1).map((d) => d ?? 3)], t.dtype));
       const out = model.predict(feeds.length === 1 ? feeds[0]! : feeds);
       const outs = Array.isArray(out) ? out : [out];
-      assert.deepEqual(outs.map((t) => t.shape), expected.outputs.map((s) => [2, ...s.slice(1)]));
+      assert.deepEqual(
+        outs.map((t) => t.shape),
+        expected.outputs.map((s) => [2, ...s.slice(1)]),
+      );
       tf.dispose([...feeds, ...outs]);
       assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
     });

@@ -74,13 +74,25 @@ export default function buildTwin(): tf.LayersModel {
     assert.equal(twin.mode, 'generated');
     assert.match(twin.notes[0] ?? '', /because component 'big': 'layer' at unlocatable\.ts:33:\d+ is a parameter of a function/);
     assert.match(twin.text, /\n\/\/ mode: generated -- the wiring rebuilt from the probed graph, because component 'big'/);
-    for (const kept of ['const DEFAULT_FACTOR = 2;', 'interface ScaleArgs {', '/** The user\'s own layer', 'export class Scale extends tf.layers.Layer {', 'tf.serialization.registerClass(Scale);']) {
+    for (const kept of [
+      'const DEFAULT_FACTOR = 2;',
+      'interface ScaleArgs {',
+      "/** The user's own layer",
+      'export class Scale extends tf.layers.Layer {',
+      'tf.serialization.registerClass(Scale);',
+    ]) {
       assert.ok(twin.text.includes(kept), kept);
     }
     assert.ok(!twin.text.includes('function block('));
     assert.ok(!twin.text.includes('export default function build('));
-    assert.match(twin.text, /\n {2}const big = mini\.stub\(MINI_SPECS\['big'\]\);\n {2}const scale = new Scale\(fromConfig\(\{ name: 'scale', trainable: true, factor: 3 \}\)\);\n {2}const out = tf\.layers\.dense\(fromConfig\(\{\n/);
-    assert.match(twin.text, /const t_big_0 = big\.apply\(features\) as tf\.SymbolicTensor;\n {2}const t_scale_0 = scale\.apply\(t_big_0\) as tf\.SymbolicTensor;/);
+    assert.match(
+      twin.text,
+      /\n {2}const big = mini\.stub\(MINI_SPECS\['big'\]\);\n {2}const scale = new Scale\(fromConfig\(\{ name: 'scale', trainable: true, factor: 3 \}\)\);\n {2}const out = tf\.layers\.dense\(fromConfig\(\{\n/,
+    );
+    assert.match(
+      twin.text,
+      /const t_big_0 = big\.apply\(features\) as tf\.SymbolicTensor;\n {2}const t_scale_0 = scale\.apply\(t_big_0\) as tf\.SymbolicTensor;/,
+    );
   });
 
   it('exports what the composite exported: named, async, or a model instance', async () => {
@@ -98,7 +110,13 @@ export default function buildTwin(): tf.LayersModel {
     const spec = generatedCases.sharedGenerated();
     spec.graph.layers = spec.graph.layers.map((l) =>
       l.name === 'encoder'
-        ? { ...l, nodes: [{ nodeIndex: 2, inbound: [at('right')], callArgs: {} }, { nodeIndex: 1, inbound: [at('left')], callArgs: {} }] }
+        ? {
+            ...l,
+            nodes: [
+              { nodeIndex: 2, inbound: [at('right')], callArgs: {} },
+              { nodeIndex: 1, inbound: [at('left')], callArgs: {} },
+            ],
+          }
         : l,
     );
     const text = (await twinText(spec)).text;
@@ -114,16 +132,36 @@ export default function buildTwin(): tf.LayersModel {
     spec.graph = {
       inputs: [{ name: 'ids', shape: [null, 6], dtype: 'int32' }],
       layers: [
-        { name: 'embed', className: 'Embedding', config: {}, custom: false, component: true, nodes: [{ inbound: [at('ids')], callArgs: {} }] },
-        { name: 'pool', className: 'GlobalAveragePooling1D', config: { name: 'pool' }, custom: false, component: false, nodes: [{ inbound: [at('embed')], callArgs: {} }] },
+        {
+          name: 'embed',
+          className: 'Embedding',
+          config: {},
+          custom: false,
+          component: true,
+          nodes: [{ inbound: [at('ids')], callArgs: {} }],
+        },
+        {
+          name: 'pool',
+          className: 'GlobalAveragePooling1D',
+          config: { name: 'pool' },
+          custom: false,
+          component: false,
+          nodes: [{ inbound: [at('embed')], callArgs: {} }],
+        },
       ],
       outputs: [at('pool')],
     };
     const text = (await twinText(spec)).text;
     assert.match(text, /\nimport \{ HIDDEN \} from '\.\.\/shared-config\.js';\n/);
     assert.match(text, /\nconst mini2 = defineStubs\(tfjs\);\n/);
-    assert.match(text, /\n\/\*\* Data hints for scaffold-mini[^\n]*\nexport const mini = \{ inputs: \{ ids: \{ int: \[0, 100\] \} \} \};\n/);
-    assert.match(text, /\nexport function buildModel\(\): tfjs\.LayersModel \{\n {2}const ids = tfjs\.input\(\{ shape: \[6\], dtype: 'int32', name: 'ids' \}\);\n/);
+    assert.match(
+      text,
+      /\n\/\*\* Data hints for scaffold-mini[^\n]*\nexport const mini = \{ inputs: \{ ids: \{ int: \[0, 100\] \} \} \};\n/,
+    );
+    assert.match(
+      text,
+      /\nexport function buildModel\(\): tfjs\.LayersModel \{\n {2}const ids = tfjs\.input\(\{ shape: \[6\], dtype: 'int32', name: 'ids' \}\);\n/,
+    );
     assert.match(text, /const embed = mini2\.stub\(MINI_SPECS\['embed'\]\);/);
   });
 
@@ -140,8 +178,14 @@ export default function buildTwin(): tf.LayersModel {
 
   it('rebuilds nested layers, returned states, call arguments', async () => {
     const twin = await twinText(generatedCases.recurrentGenerated());
-    assert.match(twin.text, /const bi = tf\.layers\.bidirectional\(fromConfig\(\{\n {4}mergeMode: 'concat',\n {4}layer: tf\.layers\.lstm\(fromConfig\(\{\n {6}name: 'inner',/);
-    assert.match(twin.text, /const t_states_0 = states\.apply\(t_bi_0, \{ training: true \}\) as \[tf\.SymbolicTensor, tf\.SymbolicTensor, tf\.SymbolicTensor\];/);
+    assert.match(
+      twin.text,
+      /const bi = tf\.layers\.bidirectional\(fromConfig\(\{\n {4}mergeMode: 'concat',\n {4}layer: tf\.layers\.lstm\(fromConfig\(\{\n {6}name: 'inner',/,
+    );
+    assert.match(
+      twin.text,
+      /const t_states_0 = states\.apply\(t_bi_0, \{ training: true \}\) as \[tf\.SymbolicTensor, tf\.SymbolicTensor, tf\.SymbolicTensor\];/,
+    );
     assert.match(twin.text, /const t_join_0 = join\.apply\(\[t_states_0\[0\], t_states_0\[2\]\]\) as tf\.SymbolicTensor;/);
   });
 
@@ -155,7 +199,14 @@ export default function buildTwin(): tf.LayersModel {
         inputs: [{ name: 'x', shape: [null, 4], dtype: 'float32' }],
         layers: [
           { name: 'big', className: 'Dense', config: {}, custom: false, component: true, nodes: [{ inbound: [at('x')], callArgs: {} }] },
-          { name: 'att', className: 'Att', config: { name: 'att' }, custom: true, component: false, nodes: [{ inbound: [at('big')], callArgs: {} }] },
+          {
+            name: 'att',
+            className: 'Att',
+            config: { name: 'att' },
+            custom: true,
+            component: false,
+            nodes: [{ inbound: [at('big')], callArgs: {} }],
+          },
         ],
         outputs: [at('att')],
       };

@@ -6,10 +6,8 @@ import type { SourceLocation } from '../../src/model/source.js';
 import type { GraphSpec, TwinComponent, TwinSpec } from '../../src/model/twin-spec.js';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
-export const FIXTURES = join(HERE, 'fixtures');
-export const PACKAGE_VERSION = (
-  JSON.parse(readFileSync(join(HERE, '..', '..', 'package.json'), 'utf8')) as { version: string }
-).version;
+const FIXTURES = join(HERE, 'fixtures');
+export const PACKAGE_VERSION = (JSON.parse(readFileSync(join(HERE, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface Fixture {
   path: string;
@@ -50,11 +48,16 @@ export function stubSpec(name: string, fields: Partial<StubSpec> & Pick<StubSpec
   };
 }
 
-export function component(stub: StubSpec, className: string, applySites: SourceLocation[], extra: Partial<TwinComponent> = {}): TwinComponent {
+export function component(
+  stub: StubSpec,
+  className: string,
+  applySites: SourceLocation[],
+  extra: Partial<TwinComponent> = {},
+): TwinComponent {
   return { name: stub.name, type: 'layer', className, stub, applySites, ...extra };
 }
 
-export const EMPTY_GRAPH: GraphSpec = { inputs: [], layers: [], outputs: [] };
+const EMPTY_GRAPH: GraphSpec = { inputs: [], layers: [], outputs: [] };
 
 export function twinSpec(fx: Fixture, components: TwinComponent[], graph: GraphSpec = EMPTY_GRAPH): TwinSpec {
   return { compositeFile: fx.path, exportName: 'default', exportKind: 'factory', components, graph };

@@ -27,7 +27,7 @@ function snapshot(dir: string): Map<string, string> {
 
 const cli = (args: string[]) => runCli(args, { cwd: project, timeoutMs: 60_000 });
 
-describe('bad input through the command: exit 2, a few lines, nothing of the user\'s changed', () => {
+describe("bad input through the command: exit 2, a few lines, nothing of the user's changed", () => {
   const before = snapshot(project);
   for (const [file, message, extra] of [
     ['does-not-exist.ts', /no such file/, []],
@@ -59,7 +59,7 @@ describe('bad input through the command: exit 2, a few lines, nothing of the use
     });
   }
 
-  it('--verbose adds the whole stack of the user\'s error', () => {
+  it("--verbose adds the whole stack of the user's error", () => {
     const result = cli(['throws.ts', '--verbose']);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /Error: the head is not wired yet\n\s+at build/);

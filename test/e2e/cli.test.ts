@@ -28,7 +28,17 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
   it('exits 0 and prints one row per component, the checks and the closing line', () => {
     assert.equal(result.status, 0, result.stderr);
     for (const name of ['backbone', 'detector', 'head', 'motion', 'fuse']) assert.match(result.stdout, new RegExp(`^${name} `, 'm'));
-    for (const id of ['shape', 'dtype', 'finite', 'determinism', 'batch-independence', 'masking', 'mask-provenance', 'input-relevance', 'gradient-flow']) {
+    for (const id of [
+      'shape',
+      'dtype',
+      'finite',
+      'determinism',
+      'batch-independence',
+      'masking',
+      'mask-provenance',
+      'input-relevance',
+      'gradient-flow',
+    ]) {
       assert.match(result.stdout, new RegExp(`pass {2}${id} +100 runs`), id);
     }
     for (const id of ['output-activation', 'initial-loss', 'sequence-states', 'activation-health', 'overfit', 'environment']) {
@@ -82,11 +92,22 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
     for (const c of report.components) {
       const layer = twin.getLayer(c.wrapper ?? c.name);
       const outputs = (layer as unknown as { inboundNodes: { outputTensors: tf.SymbolicTensor[] }[] }).inboundNodes.at(-1)?.outputTensors;
-      if (!c.wrapper) assert.deepEqual(outputs?.map((t) => t.shape), c.outputShapes, c.name);
+      if (!c.wrapper)
+        assert.deepEqual(
+          outputs?.map((t) => t.shape),
+          c.outputShapes,
+          c.name,
+        );
     }
     assert.ok(twin.countParams() < report.twin.realParams / 100);
     const [label, box] = twin.predict([tf.zeros([2, 224, 224, 3]), tf.zeros([2, 20, 16])]) as tf.Tensor[];
-    assert.deepEqual([label?.shape, box?.shape], [[2, 10], [2, 4]]);
+    assert.deepEqual(
+      [label?.shape, box?.shape],
+      [
+        [2, 10],
+        [2, 4],
+      ],
+    );
   });
 
   it('never overwrites a file it did not generate, and --force does', () => {
@@ -150,7 +171,16 @@ describe('scaffold-mini exit codes', () => {
 describe('scaffold-mini backends and model files (end to end)', () => {
   it('--backend wasm runs the checks on WebAssembly and says so in the report', () => {
     const json = join(work, 'wasm.json');
-    const result = cli([join(ROOT, 'examples/bugs/ok-embedding-maskzero/composite.ts'), '--backend', 'wasm', '--runs', '10', '--no-emit', '--json', json]);
+    const result = cli([
+      join(ROOT, 'examples/bugs/ok-embedding-maskzero/composite.ts'),
+      '--backend',
+      'wasm',
+      '--runs',
+      '10',
+      '--no-emit',
+      '--json',
+      json,
+    ]);
     assert.equal(result.status, 0, result.stdout + result.stderr);
     assert.equal((JSON.parse(readFileSync(json, 'utf8')) as Report).environment.backend, 'wasm');
   });

@@ -13,7 +13,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 const cli = (args: string[]) => runCli(args, { timeoutMs: 60_000 });
 
-describe('isolation of the user\'s code', () => {
+describe("isolation of the user's code", () => {
   for (const [name, where, phase, doing] of [
     ['loops-at-import', 'at import', 'import', 'importing the module'],
     ['loops-in-factory', 'in the factory', 'factory', "running the module's factory"],
@@ -21,7 +21,10 @@ describe('isolation of the user\'s code', () => {
     it(`an endless loop ${where} is stopped after --timeout and exits 2 naming the phase`, () => {
       const result = cli([fixture(`bad/${name}.ts`), '--timeout', '2', '--no-emit']);
       assert.equal(result.status, 2, result.stderr);
-      assert.ok(result.stderr.startsWith(`scaffold-mini: ${doing} did not finish within 2 s (phase: ${phase}); it was stopped\n`), result.stderr);
+      assert.ok(
+        result.stderr.startsWith(`scaffold-mini: ${doing} did not finish within 2 s (phase: ${phase}); it was stopped\n`),
+        result.stderr,
+      );
       assert.match(result.stderr, /hint: look for an endless loop/);
       assert.ok(result.stderr.trim().split('\n').length <= 3, result.stderr);
       // The limit plus a second after the phase began, plus starting node and importing tfjs.
@@ -43,7 +46,11 @@ describe('isolation of the user\'s code', () => {
     const out = join(dir, 'composite.mini');
     const first = cli([composite, '--runs', '5']);
     assert.equal(first.status, 0, first.stderr);
-    const before = new Map(readdirSync(out).filter((f) => f.endsWith('.ts') || f.endsWith('.json') || f.endsWith('.html')).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+    const before = new Map<string, string>(
+      readdirSync(out)
+        .filter((f) => f.endsWith('.ts') || f.endsWith('.json') || f.endsWith('.html'))
+        .map((f): [string, string] => [f, readFileSync(join(out, f), 'utf8')]),
+    );
     // A second run, with another seed (new outputs), interrupted while it works.
     const child = startCli([composite, '--seed', '9']);
     await new Promise((resolve) => setTimeout(resolve, 2500));
@@ -55,6 +62,10 @@ describe('isolation of the user\'s code', () => {
       assert.ok(now === text || now.length > 0, `${file} is whole`);
       if (file.endsWith('.json')) JSON.parse(now); // never half written
     }
-    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
+    assert.deepEqual(
+      readdirSync(out).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temporary files left',
+    );
   });
 });

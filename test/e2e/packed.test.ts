@@ -13,13 +13,14 @@ import { ROOT } from '../helpers/run.js';
 const work = mkdtempSync(join(tmpdir(), 'scaffold-mini-packed-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const project = join(work, 'project');
-const version = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (pkg: string): string =>
+  (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   return spawnSync(command, args, { cwd, encoding: 'utf8', env: childEnv(), timeout: 300_000 });
 }
 
-describe('scaffold-mini from a packed tarball, emitted tests in the user\'s runners', { timeout: 600_000 }, () => {
+describe("scaffold-mini from a packed tarball, emitted tests in the user's runners", { timeout: 600_000 }, () => {
   before(() => {
     // --ignore-scripts: `npm test` has just built dist/; rebuilding it here would rewrite files that
     // the other end-to-end tests run at the same time.
@@ -29,7 +30,12 @@ describe('scaffold-mini from a packed tarball, emitted tests in the user\'s runn
     assert.ok(tarball, 'npm pack wrote a tarball');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
-    const deps = [join(work, tarball), `@tensorflow/tfjs@${version('@tensorflow/tfjs')}`, `tsx@${version('tsx')}`, `vitest@${version('vitest')}`];
+    const deps = [
+      join(work, tarball),
+      `@tensorflow/tfjs@${version('@tensorflow/tfjs')}`,
+      `tsx@${version('tsx')}`,
+      `vitest@${version('vitest')}`,
+    ];
     const installed = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...deps], project);
     assert.equal(installed.status, 0, installed.stderr);
     for (const [name, from] of [

@@ -85,7 +85,10 @@ describe('bug zoo: each bug is caught by its check at its culprit', { concurrenc
       // The structured place names the culprit too, and `where` is its text.
       assert.ok(caught.place, `${entry.name}: the finding has no place`);
       assert.equal(caught.where, placeText(caught.place));
-      assert.ok(placeNames(caught.place).some((name) => name.includes(entry.where)), `${entry.name}: place ${JSON.stringify(caught.place)}`);
+      assert.ok(
+        placeNames(caught.place).some((name) => name.includes(entry.where)),
+        `${entry.name}: place ${JSON.stringify(caught.place)}`,
+      );
     });
   }
 });
@@ -96,7 +99,11 @@ describe('bug zoo: near misses get no error from any check', { concurrency: 1 },
       const report = await run(composite(entry.name), OPTIONS);
       const check = bugs.find((b) => b.name === entry.nearMissOf)?.check;
       const errors = report.findings.filter((f) => f.severity === 'error' || (f.severity === 'warning' && f.check === check));
-      assert.equal(errors.length, 0, `${entry.name} (${entry.bug}) should pass every check (and get no warning from ${check}); got:\n${show(report.findings)}`);
+      assert.equal(
+        errors.length,
+        0,
+        `${entry.name} (${entry.bug}) should pass every check (and get no warning from ${check}); got:\n${show(report.findings)}`,
+      );
       assert.equal(report.ok, true);
     });
   }

@@ -12,7 +12,10 @@ const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }
 const dir = mkdtempSync(join(ROOT, 'test/e2e/.tmp-fuzz-'));
 const tally = { cases: 0, reports: 0, refused: {} as Record<string, number>, bugs: 0 };
 try {
-  const cases = fc.sample(fc.tuple(compositeSpec, breakage, fc.double({ min: 0.05, max: 0.95, noNaN: true })), { seed: Number(values.seed), numRuns: Number(values.count) });
+  const cases = fc.sample(fc.tuple(compositeSpec, breakage, fc.double({ min: 0.05, max: 0.95, noNaN: true })), {
+    seed: Number(values.seed),
+    numRuns: Number(values.count),
+  });
   for (const [i, [spec, broken, cut]] of cases.entries()) {
     const outcome = await fuzzCase(dir, i, spec, broken, cut);
     tally.cases++;

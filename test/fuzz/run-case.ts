@@ -8,16 +8,19 @@ import { run } from '../../src/pipeline/run.js';
 import { compositeSource, type Breakage, type CompositeSpec } from './composites.js';
 
 /** The checks a fuzz case runs: the structural ones (the twin must be shape-faithful), few runs. */
-export const FUZZ_CHECKS = ['shape', 'dtype', 'finite', 'determinism', 'masking', 'mask-provenance', 'sequence-states', 'gradient-flow'];
+const FUZZ_CHECKS = ['shape', 'dtype', 'finite', 'determinism', 'masking', 'mask-provenance', 'sequence-states', 'gradient-flow'];
 
-export type Outcome = { kind: 'report'; ok: boolean; shapeErrors: string[] } | { kind: 'refused'; code: string } | { kind: 'crash'; error: string };
+export type Outcome =
+  { kind: 'report'; ok: boolean; shapeErrors: string[] } | { kind: 'refused'; code: string } | { kind: 'crash'; error: string };
 
 export async function fuzzCase(dir: string, index: number, spec: CompositeSpec, broken: Breakage, cut: number): Promise<Outcome> {
   const file = join(dir, `case-${index}.ts`);
   writeFileSync(file, compositeSource(spec, broken, cut));
   try {
     const report = await run(file, { emit: false, seed: index, runs: 2, minParams: 100, only: FUZZ_CHECKS, timeout: 20 });
-    const shapeErrors = report.findings.filter((f) => (f.check === 'shape' || f.check === 'dtype') && f.severity === 'error').map((f) => `${f.where}: ${f.message}`);
+    const shapeErrors = report.findings
+      .filter((f) => (f.check === 'shape' || f.check === 'dtype') && f.severity === 'error')
+      .map((f) => `${f.where}: ${f.message}`);
     return { kind: 'report', ok: report.ok, shapeErrors };
   } catch (e) {
     if (isScaffoldError(e)) return { kind: 'refused', code: e.code };

@@ -23,7 +23,7 @@ export interface ChromiumBuild {
 }
 
 /** The Chromium the tests drive: the system one when present, else the packaged one. */
-export async function chromiumBuild(): Promise<ChromiumBuild> {
+async function chromiumBuild(): Promise<ChromiumBuild> {
   const system = SYSTEM.find((path): path is string => path !== undefined && path !== '' && existsSync(path));
   if (system) return { executablePath: system, args: ['--no-sandbox', ...QUIET], origin: 'system' };
   const { default: packaged } = await import('@sparticuz/chromium');

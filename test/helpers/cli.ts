@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { join } from 'node:path';
 import { ROOT } from './run.js';
 
-export const BIN = join(ROOT, 'bin/scaffold-mini.js');
+const BIN = join(ROOT, 'bin/scaffold-mini.js');
 
 /**
  * The environment of a child process: no colours, and without NODE_TEST_CONTEXT (a node --test
@@ -25,7 +25,12 @@ export interface CliResult {
 /** Runs the command to its end. */
 export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', env: childEnv(), timeout: options.timeoutMs ?? 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: childEnv(),
+    timeout: options.timeoutMs ?? 120_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
 }
 

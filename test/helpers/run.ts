@@ -23,9 +23,3 @@ export async function scaffoldError(file: string, options: Options = {}): Promis
   }
   throw new Error(`expected ${file} to be rejected`);
 }
-
-/** A report with its timings blanked out, for comparisons. */
-export function withoutTimings(report: Report): Omit<Report, 'timings'> {
-  const { timings: _timings, ...rest } = report;
-  return rest;
-}

@@ -12,7 +12,7 @@ import { builtinClasses } from '../../src/tfjs/builtin-classes.js';
 import type { Tf } from '../../src/tfjs/tf-instance.js';
 
 /** A run's context for `file` with these options (cpu, no hooks). */
-export function stageContext(tf: Tf, file: string, options: Options = {}): RunContext {
+function stageContext(tf: Tf, file: string, options: Options = {}): RunContext {
   return { tf, opts: resolveOptions(file, options), backend: 'cpu', builtins: builtinClasses(tf), hooks: {} };
 }
 

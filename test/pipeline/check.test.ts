@@ -10,7 +10,12 @@ import { runChecks } from '../../src/pipeline/check.js';
 await tf.setBackend('cpu');
 
 const outcome = (status: CheckOutcome['status']): CheckOutcome => ({ status, runs: 1, findings: [] });
-const fake = (id: CheckId, run: Check['run'], requires?: CheckId[]): Check => ({ id, proves: 'a test check', ...(requires ? { requires } : {}), run });
+const fake = (id: CheckId, run: Check['run'], requires?: CheckId[]): Check => ({
+  id,
+  proves: 'a test check',
+  ...(requires ? { requires } : {}),
+  run,
+});
 // The loop reads only `earlier` of the context; the checks here read nothing.
 const context = () => ({ earlier: new Map<CheckId, CheckOutcome>() }) as unknown as CheckContext & { earlier: Map<CheckId, CheckOutcome> };
 const events: string[] = [];
@@ -33,7 +38,10 @@ describe('runChecks', () => {
       { leakGuard: true },
     );
     assert.deepEqual(seen, ['pass']);
-    assert.deepEqual(checked.checks.map((c) => `${c.id}:${c.status}`), ['shape:pass', 'dtype:fail']);
+    assert.deepEqual(
+      checked.checks.map((c) => `${c.id}:${c.status}`),
+      ['shape:pass', 'dtype:fail'],
+    );
     assert.deepEqual(checked.files, [{ path: '/tmp/x', contents: 'x' }]);
     assert.deepEqual(events, ['check-start:shape', 'check:shape', 'check-start:dtype', 'check:dtype']);
   });
@@ -43,7 +51,13 @@ describe('runChecks', () => {
     const dependent = fake('masking', () => (ran++, outcome('pass')), ['determinism']);
     const failed = await runChecks([fake('determinism', () => outcome('fail')), dependent], context(), ctx, { leakGuard: true });
     assert.equal(ran, 0);
-    assert.deepEqual(failed.checks[1], { id: 'masking', status: 'skip', runs: 0, ms: failed.checks[1]?.ms, reason: "'determinism' failed: fix that first" });
+    assert.deepEqual(failed.checks[1], {
+      id: 'masking',
+      status: 'skip',
+      runs: 0,
+      ms: failed.checks[1]?.ms,
+      reason: "'determinism' failed: fix that first",
+    });
     await runChecks([fake('determinism', () => outcome('pass')), dependent], context(), ctx, { leakGuard: true });
     await runChecks([dependent], context(), ctx, { leakGuard: true });
     assert.equal(ran, 2);

@@ -8,13 +8,16 @@ import { topologyJson } from '../../examples/keras/make-model.js';
 import { example, fixture, runQuiet, scaffoldError } from '../helpers/run.js';
 
 describe('model.json topologies', () => {
-  it('the shipped example is what the project\'s own tfjs code writes (npx tsx examples/keras/make-model.ts)', async () => {
+  it("the shipped example is what the project's own tfjs code writes (npx tsx examples/keras/make-model.ts)", async () => {
     assert.equal(readFileSync(example('keras/model.json'), 'utf8'), await topologyJson());
   });
 
   it('probes, twins and checks it like a composite, with each layer at its line of the file', async () => {
     const report = await runQuiet(example('keras/model.json'), { only: ['shape', 'gradient-flow'] });
-    assert.deepEqual(report.components.map((c) => c.name), ['frame_encoder', 'clip_rnn']);
+    assert.deepEqual(
+      report.components.map((c) => c.name),
+      ['frame_encoder', 'clip_rnn'],
+    );
     assert.equal(report.components[0]?.wrapper, 'per_frame');
     const lines = readFileSync(example('keras/model.json'), 'utf8').split('\n');
     const rnn = report.components[1]?.source;
@@ -35,7 +38,10 @@ describe('model.json topologies', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scaffold-mini-topology-'));
     try {
       const custom = join(dir, 'model.json');
-      writeFileSync(custom, readFileSync(example('keras/model.json'), 'utf8').replace('"class_name": "LSTM"', '"class_name": "PeepholeLSTM"'));
+      writeFileSync(
+        custom,
+        readFileSync(example('keras/model.json'), 'utf8').replace('"class_name": "LSTM"', '"class_name": "PeepholeLSTM"'),
+      );
       const unknown = await scaffoldError(custom);
       assert.equal(unknown.code, 'E_NOT_A_MODEL');
       assert.match(unknown.message, /PeepholeLSTM/);

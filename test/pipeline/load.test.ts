@@ -9,14 +9,39 @@ describe('loading a composite: every bad input is one clear error (exit 2)', () 
     { name: 'a folder', file: 'bad', code: 'E_FILE_KIND', message: /is a folder, not a module/ },
     { name: 'unsupported extension', file: 'bad/notes.txt', code: 'E_FILE_KIND', message: /unsupported file type '\.txt'/ },
     { name: 'syntax error', file: 'bad/syntax.ts', code: 'E_SYNTAX', message: /syntax error: Unexpected "\}"/, line: 6 },
-    { name: 'package not installed', file: 'bad/missing-package.ts', code: 'E_IMPORT', message: /cannot import 'no-such-package-xyz'/, line: 2 },
+    {
+      name: 'package not installed',
+      file: 'bad/missing-package.ts',
+      code: 'E_IMPORT',
+      message: /cannot import 'no-such-package-xyz'/,
+      line: 2,
+    },
     { name: 'module throws at import', file: 'bad/throws-at-import.ts', code: 'E_IMPORT', message: /threw while loading: .*JSON/, line: 3 },
     { name: 'no default export', file: 'bad/no-default.ts', code: 'E_NO_EXPORT', message: /no default export/ },
-    { name: 'no such named export', file: 'bad/no-default.ts', options: { exportName: 'nope' }, code: 'E_NO_EXPORT', message: /no export named 'nope'/ },
-    { name: 'export of the wrong kind', file: 'bad/wrong-kind.ts', code: 'E_EXPORT_KIND', message: /is a number, not a model factory/, line: 1 },
+    {
+      name: 'no such named export',
+      file: 'bad/no-default.ts',
+      options: { exportName: 'nope' },
+      code: 'E_NO_EXPORT',
+      message: /no export named 'nope'/,
+    },
+    {
+      name: 'export of the wrong kind',
+      file: 'bad/wrong-kind.ts',
+      code: 'E_EXPORT_KIND',
+      message: /is a number, not a model factory/,
+      line: 1,
+    },
     { name: 'factory throws', file: 'bad/throws.ts', code: 'E_FACTORY_THROWS', message: /threw: the head is not wired yet/, line: 6 },
     { name: 'factory returns no model', file: 'bad/returns-nothing.ts', code: 'E_NOT_A_MODEL', message: /returned undefined/, line: 3 },
-    { name: 'factory never settles', file: 'bad/never-settles.ts', options: { timeout: 1 }, code: 'E_TIMEOUT', message: /did not finish within 1 s/, line: 1 },
+    {
+      name: 'factory never settles',
+      file: 'bad/never-settles.ts',
+      options: { timeout: 1 },
+      code: 'E_TIMEOUT',
+      message: /did not finish within 1 s/,
+      line: 1,
+    },
     { name: 'nothing to stub', file: 'bad/nothing-to-stub.ts', code: 'E_NOTHING_TO_STUB', message: /nothing to stub/ },
   ];
   for (const c of cases) {
@@ -46,12 +71,21 @@ describe('loading a composite: every bad input is one clear error (exit 2)', () 
 describe('loading a composite: accepted forms', () => {
   it('takes an async factory under --export from a .ts module', async () => {
     const report = await runQuiet(fixture('good/async-factory.ts'), { exportName: 'buildTagger' });
-    assert.deepEqual(report.components.map((c) => [c.name, c.kind]), [['embed', 'embedding'], ['encoder', 'recurrent']]);
+    assert.deepEqual(
+      report.components.map((c) => [c.name, c.kind]),
+      [
+        ['embed', 'embedding'],
+        ['encoder', 'recurrent'],
+      ],
+    );
   });
 
   it('takes a model instance exported by a .mjs module', async () => {
     const report = await runQuiet(fixture('good/instance.mjs'));
-    assert.deepEqual(report.components.map((c) => c.name), ['wide']);
+    assert.deepEqual(
+      report.components.map((c) => c.name),
+      ['wide'],
+    );
   });
 
   it('takes a named sync factory', async () => {

@@ -34,7 +34,15 @@ describe('probe: the tracker example', async () => {
 
   it('lists the boundaries, with the masked one marked', () => {
     const names = report.boundaries.map((b) => `${b.from} -> ${b.to}`);
-    for (const expected of ['image -> backbone', 'backbone -> detector', 'backbone -> crop', 'crop -> head', 'track_mask -> motion', 'motion -> join', 'detector -> output']) {
+    for (const expected of [
+      'image -> backbone',
+      'backbone -> detector',
+      'backbone -> crop',
+      'crop -> head',
+      'track_mask -> motion',
+      'motion -> join',
+      'detector -> output',
+    ]) {
       assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
     }
     const masked = report.boundaries.filter((b) => b.masked).map((b) => `${b.from} -> ${b.to}`);
@@ -51,7 +59,10 @@ describe('probe: thresholds and wrappers', () => {
     const all = await runQuiet(fixture('good/async-factory.ts'), { exportName: 'buildTagger', minParams: 0, runs: 5 });
     assert.ok(all.components.some((c) => c.name === 'tags'));
     const none = await runQuiet(fixture('good/async-factory.ts'), { exportName: 'buildTagger', minParams: 20_000, runs: 5 });
-    assert.deepEqual(none.components.map((c) => c.name), ['embed']);
+    assert.deepEqual(
+      none.components.map((c) => c.name),
+      ['embed'],
+    );
   });
 
   it('stubs the model inside a TimeDistributed wrapper and keeps the wrapper', async () => {

@@ -14,9 +14,26 @@ type Block =
   | { kind: 'rnn'; cell: 'lstm' | 'gru'; units: number; returnSequences: boolean; nested: boolean }
   | { kind: 'dense'; units: number; activation: 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear'; nested: boolean };
 
-const convBlock = fc.record({ kind: fc.constant('conv' as const), filters: fc.integer({ min: 2, max: 12 }), strides: fc.constantFrom(1 as const, 2 as const), padding: fc.constantFrom('same' as const, 'valid' as const), nested: fc.boolean() });
-const rnnBlock = fc.record({ kind: fc.constant('rnn' as const), cell: fc.constantFrom('lstm' as const, 'gru' as const), units: fc.integer({ min: 2, max: 12 }), returnSequences: fc.boolean(), nested: fc.boolean() });
-const denseBlock = fc.record({ kind: fc.constant('dense' as const), units: fc.integer({ min: 1, max: 16 }), activation: fc.constantFrom('relu' as const, 'sigmoid' as const, 'tanh' as const, 'softmax' as const, 'linear' as const), nested: fc.boolean() });
+const convBlock = fc.record({
+  kind: fc.constant('conv' as const),
+  filters: fc.integer({ min: 2, max: 12 }),
+  strides: fc.constantFrom(1 as const, 2 as const),
+  padding: fc.constantFrom('same' as const, 'valid' as const),
+  nested: fc.boolean(),
+});
+const rnnBlock = fc.record({
+  kind: fc.constant('rnn' as const),
+  cell: fc.constantFrom('lstm' as const, 'gru' as const),
+  units: fc.integer({ min: 2, max: 12 }),
+  returnSequences: fc.boolean(),
+  nested: fc.boolean(),
+});
+const denseBlock = fc.record({
+  kind: fc.constant('dense' as const),
+  units: fc.integer({ min: 1, max: 16 }),
+  activation: fc.constantFrom('relu' as const, 'sigmoid' as const, 'tanh' as const, 'softmax' as const, 'linear' as const),
+  nested: fc.boolean(),
+});
 
 /** A random small composite: an image, sequence or feature input, then a stack of components. */
 const architecture = fc.record({
@@ -30,14 +47,27 @@ const architecture = fc.record({
 let counter = 0;
 function layerFor(block: Block): tf.layers.Layer {
   const name = `c${counter++}`;
-  if (block.kind === 'conv') return tf.layers.conv2d({ name, filters: block.filters, kernelSize: 3, strides: block.strides, padding: block.padding, activation: 'relu' });
+  if (block.kind === 'conv')
+    return tf.layers.conv2d({
+      name,
+      filters: block.filters,
+      kernelSize: 3,
+      strides: block.strides,
+      padding: block.padding,
+      activation: 'relu',
+    });
   if (block.kind === 'rnn') return tf.layers[block.cell]({ name, units: block.units, returnSequences: block.returnSequences });
   return tf.layers.dense({ name, units: block.units, activation: block.activation });
 }
 
 type Architecture = typeof architecture extends fc.Arbitrary<infer T> ? T : never;
 function build(arch: Architecture): tf.LayersModel {
-  const shape = arch.input === 'image' ? [arch.size, arch.size, arch.channels] : arch.input === 'sequence' ? [arch.freeLength ? null : arch.size, arch.channels] : [arch.channels * 3];
+  const shape =
+    arch.input === 'image'
+      ? [arch.size, arch.size, arch.channels]
+      : arch.input === 'sequence'
+        ? [arch.freeLength ? null : arch.size, arch.channels]
+        : [arch.channels * 3];
   const input = tf.input({ shape: shape as number[], name: 'x' });
   let x: tf.SymbolicTensor = input;
   for (const block of arch.blocks) {
@@ -72,12 +102,15 @@ describe('twin', () => {
         probed.boundaryTensors.forEach((id, i) => {
           assert.deepEqual(twin.tensors.get(id)?.shape, probed.boundaries[i]?.shape);
         });
-        assert.deepEqual(twin.model.outputs.map((t) => t.shape), model.outputs.map((t) => t.shape));
+        assert.deepEqual(
+          twin.model.outputs.map((t) => t.shape),
+          model.outputs.map((t) => t.shape),
+        );
         // Concrete: a forward pass with batch 3 and length 5 gives those shapes, with real numbers.
-        const inputShape = model.inputs[0]?.shape.map((d, axis) => (axis === 0 ? 3 : d ?? 5)) as number[];
+        const inputShape = model.inputs[0]?.shape.map((d, axis) => (axis === 0 ? 3 : (d ?? 5))) as number[];
         const x = tf.randomUniform(inputShape);
         const y = twin.model.predict(x) as tf.Tensor;
-        const expected = model.outputs[0]?.shape.map((d, axis) => (axis === 0 ? 3 : d ?? 5));
+        const expected = model.outputs[0]?.shape.map((d, axis) => (axis === 0 ? 3 : (d ?? 5)));
         assert.deepEqual(y.shape, expected);
         assert.ok(Number.isFinite(y.sum().dataSync()[0]));
         for (const component of probed.components) {
@@ -96,7 +129,13 @@ describe('twin', () => {
     const probed = probeModel(tf, model, { minParams: 10_000, file: 'composite.ts' });
     const twin = buildTwin(tf, probed, 'composite.ts', 3);
     assert.ok(twin.params < model.countParams() / 100);
-    assert.deepEqual(twin.model.outputs.map((t) => t.shape), [[null, 10], [null, 4]]);
+    assert.deepEqual(
+      twin.model.outputs.map((t) => t.shape),
+      [
+        [null, 10],
+        [null, 4],
+      ],
+    );
     assert.equal(twin.layers.get('crop')?.getClassName(), 'CropToBox', 'the user crop layer is applied as written');
   });
 });

@@ -17,7 +17,9 @@ import { launchChromium } from '../helpers/browser.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 // The screenshot step always runs; it replaces the README's image only when asked
 // (UPDATE_SCREENSHOT=1 npm test), so that a test run leaves the tree clean.
-const SCREENSHOT = process.env['UPDATE_SCREENSHOT'] ? join(ROOT, 'docs/report.png') : join(tmpdir(), `scaffold-mini-report-${process.pid}.png`);
+const SCREENSHOT = process.env['UPDATE_SCREENSHOT']
+  ? join(ROOT, 'docs/report.png')
+  : join(tmpdir(), `scaffold-mini-report-${process.pid}.png`);
 
 const dir = mkdtempSync(join(tmpdir(), 'scaffold-mini-html-'));
 let browser: Promise<Browser> | undefined;
@@ -72,7 +74,15 @@ async function open(report: Report, name: string): Promise<Opened> {
 
 const normalise = (text: string) => text.replace(/\s+/g, ' ');
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x60;': '`', '&#x3D;': '=' };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#x27;': "'",
+  '&#x60;': '`',
+  '&#x3D;': '=',
+};
 const unescapeHtml = (text: string) => text.replace(/&(?:amp|lt|gt|quot|#x27|#x60|#x3D);/g, (e) => ENTITIES[e] ?? e);
 
 async function assertRendered(opened: Opened, report: Report): Promise<void> {
@@ -82,8 +92,13 @@ async function assertRendered(opened: Opened, report: Report): Promise<void> {
   const nodes = page.locator('svg.graph g.node.component');
   assert.equal(await nodes.count(), report.components.length, 'one graph node per component');
   const names = await nodes.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name')));
-  assert.deepEqual(names.sort(), report.components.map((c) => c.name).sort());
-  assert.equal(await page.locator('svg.graph g.edge').count(), new Set(report.boundaries.map((b) => JSON.stringify(b))).size, 'one edge per boundary');
+  const byName = (a: string | null, b: string | null): number => (a ?? '').localeCompare(b ?? '');
+  assert.deepEqual(names.sort(byName), report.components.map((c) => c.name).sort(byName));
+  assert.equal(
+    await page.locator('svg.graph g.edge').count(),
+    new Set(report.boundaries.map((b) => JSON.stringify(b))).size,
+    'one edge per boundary',
+  );
   for (const c of report.components) assert.ok(text.includes(c.name), `component ${c.name} in the page`);
   for (const check of report.checks) assert.ok(text.includes(check.id), `check ${check.id} in the page`);
   for (const f of report.findings) assert.ok(text.includes(normalise(f.message)), `finding in the page: ${f.message}`);

@@ -47,8 +47,20 @@ function report(parts: Partial<Report> = {}): Report {
 }
 
 const boundary = (from: string, to: string): Boundary => ({ from, to, shape: [null, 4], dtype: 'float32', masked: false });
-const check = (id: string, status: CheckResult['status'] = 'pass', extra: Partial<CheckResult> = {}): CheckResult => ({ id, status, runs: 100, ms: 250, ...extra });
-const finding = (check: string, where: string, extra: Partial<Finding> = {}): Finding => ({ check, severity: 'error', where, message: `${check} broke at ${where}`, ...extra });
+const check = (id: string, status: CheckResult['status'] = 'pass', extra: Partial<CheckResult> = {}): CheckResult => ({
+  id,
+  status,
+  runs: 100,
+  ms: 250,
+  ...extra,
+});
+const finding = (check: string, where: string, extra: Partial<Finding> = {}): Finding => ({
+  check,
+  severity: 'error',
+  where,
+  message: `${check} broke at ${where}`,
+  ...extra,
+});
 const suite = (id: string) => `//testsuite[@name='scaffold-mini.${id}']`;
 
 describe('renderJUnit', () => {
@@ -73,7 +85,11 @@ describe('renderJUnit', () => {
 
   it('fails the test case of a boundary and adds one for a layer, with source, counterexample and replay', async () => {
     const findings = [
-      finding('masking', 'crop -> motion', { source: { file: '/abs/model.ts', line: 12 }, counterexample: { batch: 2, step: 3 }, seed: 1234 }),
+      finding('masking', 'crop -> motion', {
+        source: { file: '/abs/model.ts', line: 12 },
+        counterexample: { batch: 2, step: 3 },
+        seed: 1234,
+      }),
       finding('masking', "layer 'fuse'", { seed: 1234 }),
       finding('masking', 'backward pass'),
     ];
@@ -107,11 +123,14 @@ describe('renderJUnit', () => {
   });
 
   it('puts warnings in system-out without failing', async () => {
-    const findings = [finding('activation-health', "layer 'dense'", { severity: 'warning', message: '40% dead units' }), finding('activation-health', 'crop -> motion', { severity: 'info', message: 'fyi' })];
+    const findings = [
+      finding('activation-health', "layer 'dense'", { severity: 'warning', message: '40% dead units' }),
+      finding('activation-health', 'crop -> motion', { severity: 'info', message: 'fyi' }),
+    ];
     const file = await validate(renderJUnit(report({ checks: [check('activation-health')], findings })));
     assert.equal(xpath(file, 'string(/testsuites/@failures)'), '0');
     assert.equal(count(file, '//failure'), 0);
-    assert.equal(xpath(file, `string(//testcase[@name="layer 'dense'"]/system-out)`), "warning: 40% dead units");
+    assert.equal(xpath(file, `string(//testcase[@name="layer 'dense'"]/system-out)`), 'warning: 40% dead units');
     assert.equal(xpath(file, `string(//testcase[@name='crop -> motion']/system-out)`), 'info: fyi');
   });
 

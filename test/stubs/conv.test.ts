@@ -103,7 +103,12 @@ describe('conv stub', () => {
     const [y] = predictList(model, concreteInputs(oneD, 3));
     assert.deepEqual(y!.shape, [3, 25, 32]);
     assert.ok(tf.max(tf.abs(y!)).dataSync()[0]! < 1, 'tanh range');
-    const freeSteps = spec({ template: 'conv', inputShapes: [[null, null, 16]], outputShapes: [[null, null, 4]], conv: { strides: [2], padding: 'same' } });
+    const freeSteps = spec({
+      template: 'conv',
+      inputShapes: [[null, null, 16]],
+      outputShapes: [[null, null, 4]],
+      conv: { strides: [2], padding: 'same' },
+    });
     const free = soloModel(freeSteps);
     for (const steps of [9, 20]) {
       assert.deepEqual(predictList(free.model, [tf.ones([2, steps, 16])])[0]!.shape, [2, Math.ceil(steps / 2), 4]);
@@ -137,7 +142,8 @@ describe('conv stub', () => {
       /stub "vit".*cannot map/,
     );
     assert.throws(
-      () => runtime.stub(spec({ name: 'fcn', template: 'conv', inputShapes: [[null, null, null, 3]], outputShapes: [[null, null, null, 3]] })),
+      () =>
+        runtime.stub(spec({ name: 'fcn', template: 'conv', inputShapes: [[null, null, null, 3]], outputShapes: [[null, null, null, 3]] })),
       /stub "fcn".*spec\.conv/,
     );
   });

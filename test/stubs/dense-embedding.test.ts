@@ -64,7 +64,15 @@ describe('dense stub', () => {
   });
 
   it('makes every output depend on every input and sends gradients to every weight', () => {
-    const s = { ...head, name: 'fused', inputShapes: [[null, 512], [null, 3, 7]], activation: 'relu' };
+    const s = {
+      ...head,
+      name: 'fused',
+      inputShapes: [
+        [null, 512],
+        [null, 3, 7],
+      ],
+      activation: 'relu',
+    };
     const { stub, model } = soloModel(s);
     const [a, b] = concreteInputs(s, 3);
     const base = predictList(model, [a!, b!])[0]!;

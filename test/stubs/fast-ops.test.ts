@@ -40,7 +40,8 @@ describe('fast ops agree with tf ops, values and gradients', () => {
       const x = tf.randomNormal([2, 3, 5], 0, 2, 'float32', 11);
       const m = tf.randomNormal([5, 4], 0, 1, 'float32', 12) as tf.Tensor2D;
       const layer = tf.layers.activation({ activation: activation as 'relu' });
-      const reference = (t: tf.Tensor) => layer.apply(tf.reshape(tf.matMul(tf.reshape(t, [-1, 5]) as tf.Tensor2D, m), [2, 3, 4])) as tf.Tensor;
+      const reference = (t: tf.Tensor) =>
+        layer.apply(tf.reshape(tf.matMul(tf.reshape(t, [-1, 5]) as tf.Tensor2D, m), [2, 3, 4])) as tf.Tensor;
       assert.ok(maxDiff(fastProject(tf, x, m, activation), reference(x)) < 1e-5);
       const dy = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 13);
       const g1 = tf.grad((t: tf.Tensor) => fastProject(tf, t, m, activation))(x, dy);

@@ -138,23 +138,35 @@ describe('fused recurrence (recurrent stub core)', () => {
     assert.deepEqual((last.arraySync() as number[][])[1], y[1]![5]);
     // Garbage at masked steps changes nothing.
     const noisy = tf.where(tf.expandDims(mask, 2), x, tf.fill(x.shape, 3.5));
-    assert.equal(maxAbsDiff(fusedRnn(tf, noisy, mask, w, { cell: 'lstm', returnSequences: true, goBackwards: false, bidirectional: false }), seq), 0);
+    assert.equal(
+      maxAbsDiff(fusedRnn(tf, noisy, mask, w, { cell: 'lstm', returnSequences: true, goBackwards: false, bidirectional: false }), seq),
+      0,
+    );
     // Bidirectional: the backward half is zero at post-padded steps (tfjs fact in TFJS-NOTES).
     const bi = tfjsLayer('lstm', { returnSequences: true, goBackwards: false, bidirectional: true }, 9);
     const post = maskTensor(MASKS['post']!)!;
-    const yb = (fusedRnn(tf, x, post, weightsOf(bi), { cell: 'lstm', returnSequences: true, goBackwards: false, bidirectional: true }).arraySync() as number[][][]);
+    const yb = fusedRnn(tf, x, post, weightsOf(bi), {
+      cell: 'lstm',
+      returnSequences: true,
+      goBackwards: false,
+      bidirectional: true,
+    }).arraySync() as number[][][];
     assert.deepEqual(yb[1]![6]!.slice(2), [0, 0]);
     assert.notDeepEqual(yb[1]![6]!.slice(0, 2), [0, 0]);
     layer.dispose();
     bi.dispose();
   });
 
-  it('masks long sequences by holding states (tfjs\'s rule) instead of packing: same values', () => {
+  it("masks long sequences by holding states (tfjs's rule) instead of packing: same values", () => {
     const [batch, steps] = [2, 600];
     assert.ok(2 * batch * steps * steps > PACK_LIMIT, 'long enough to hold by default');
     const x = tf.randomNormal([batch, steps, 3], 0, 1, 'float32', 12);
     const lengths = [steps - 150, 211];
-    const mask = tf.tensor2d(lengths.flatMap((n) => Array.from({ length: steps }, (_, t) => (t < n && t % 7 !== 3 ? 1 : 0))), [batch, steps], 'bool');
+    const mask = tf.tensor2d(
+      lengths.flatMap((n) => Array.from({ length: steps }, (_, t) => (t < n && t % 7 !== 3 ? 1 : 0))),
+      [batch, steps],
+      'bool',
+    );
     const layer = tfjsLayer('lstm', { returnSequences: true, goBackwards: false, bidirectional: true }, 13, 3);
     const o = { cell: 'lstm', returnSequences: true, goBackwards: false, bidirectional: true } as const;
     tf.tidy(() => {
@@ -184,13 +196,22 @@ describe('fused recurrence (recurrent stub core)', () => {
     const rows = MASKS['holes']!;
     const o = { cell: 'gru', returnSequences: true, goBackwards: true, bidirectional: false } as const;
     const ref = fusedRnn(tf, x, maskTensor(rows), w, o);
-    const floats = tf.tensor2d(rows.map((r) => r.map((v, i) => v * (i % 2 ? 0.5 : -2))), [BATCH, STEPS]);
+    const floats = tf.tensor2d(
+      rows.map((r) => r.map((v, i) => v * (i % 2 ? 0.5 : -2))),
+      [BATCH, STEPS],
+    );
     assert.equal(maxAbsDiff(fusedRnn(tf, x, floats, w, o), ref), 0);
     assert.equal(maxAbsDiff(fusedRnn(tf, x, tf.reshape(floats, [BATCH, STEPS, 1]), w, o), ref), 0);
   });
 
-  it('has the gradients of tfjs\'s layer (masked, bidirectional; packed and held), for every weight', () => {
-    for (const [cell, maskMethod] of CELLS.flatMap((c) => [[c, 'pack'], [c, 'hold']] as const)) {
+  it("has the gradients of tfjs's layer (masked, bidirectional; packed and held), for every weight", () => {
+    for (const [cell, maskMethod] of CELLS.flatMap(
+      (c) =>
+        [
+          [c, 'pack'],
+          [c, 'hold'],
+        ] as const,
+    )) {
       const o = { returnSequences: true, goBackwards: false, bidirectional: true, maskMethod };
       const layer = tfjsLayer(cell, o, 40);
       const x = tf.randomNormal([BATCH, STEPS, FEATURES], 0, 1, 'float32', 8);
@@ -210,7 +231,7 @@ describe('fused recurrence (recurrent stub core)', () => {
     }
   });
 
-  it('weights layer: tfjs names, order and shapes (setWeights takes a tfjs layer\'s getWeights), glorot kernels, zero bias', () => {
+  it("weights layer: tfjs names, order and shapes (setWeights takes a tfjs layer's getWeights), glorot kernels, zero bias", () => {
     const uni = rnnWeightsLayer(tf, { name: 'w_uni', cell: 'gru', units: 2, features: 5, bidirectional: false, seeds: [[1, 2]] });
     assert.deepEqual(
       uni.weights.map((w) => [w.originalName, w.shape]),
@@ -220,7 +241,17 @@ describe('fused recurrence (recurrent stub core)', () => {
         ['bias', [6]],
       ],
     );
-    const bi = rnnWeightsLayer(tf, { name: 'w_bi', cell: 'lstm', units: 2, features: 2, bidirectional: true, seeds: [[1, 2], [3, 4]] });
+    const bi = rnnWeightsLayer(tf, {
+      name: 'w_bi',
+      cell: 'lstm',
+      units: 2,
+      features: 2,
+      bidirectional: true,
+      seeds: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     assert.deepEqual(
       bi.weights.map((w) => w.originalName),
       ['forward', 'backward'].flatMap((run) => ['kernel', 'recurrent_kernel', 'bias'].map((w) => `${run}_w_bi/${w}`)),
@@ -233,7 +264,9 @@ describe('fused recurrence (recurrent stub core)', () => {
     bi.setWeights(tfjsLayer('lstm', { returnSequences: true, goBackwards: false, bidirectional: true }, 1, 2).getWeights());
     // In a stub: the weight names the tfjs layers inside the stub had (saved weights still load).
     for (const bidirectional of [false, true]) {
-      const stub = runtime.stub(stubSpec('lstm', bidirectional, 8, { name: 'enc', inputShapes: [[null, 8, 6]], outputShapes: [[null, 8, 16]] }));
+      const stub = runtime.stub(
+        stubSpec('lstm', bidirectional, 8, { name: 'enc', inputShapes: [[null, 8, 6]], outputShapes: [[null, 8, 16]] }),
+      );
       stub.apply(tf.input({ shape: [8, 6] }));
       const runs = bidirectional ? ['forward_enc_rnn/', 'backward_enc_rnn/'] : [''];
       assert.deepEqual(
@@ -260,7 +293,11 @@ describe('fused recurrence (recurrent stub core)', () => {
           });
           const stub = runtime.stub(s);
           const x = tf.randomNormal([4, 9, 5], 0, 1, 'float32', 21);
-          const mask = tf.tensor2d([1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [4, 9], 'bool');
+          const mask = tf.tensor2d(
+            [1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+            [4, 9],
+            'bool',
+          );
           const y = stub.apply(x, { mask }) as tf.Tensor;
           const layer = tfjsLayer(cell, { returnSequences, goBackwards, bidirectional }, 0, 2);
           layer.setWeights(stub.getWeights());

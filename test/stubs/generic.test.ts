@@ -59,9 +59,7 @@ describe('generic stub', () => {
     const [a, b] = concreteInputs(fusion, 2);
     const base = predictList(model, [a!, b!]);
     const moved = [predictList(model, [tf.add(a!, 1), b!]), predictList(model, [a!, tf.add(b!, 1)])];
-    moved.forEach((outs, i) =>
-      outs.forEach((y, j) => assert.ok(maxAbsDiff(y, base[j]!) > 1e-4, `output ${j} depends on input ${i}`)),
-    );
+    moved.forEach((outs, i) => outs.forEach((y, j) => assert.ok(maxAbsDiff(y, base[j]!) > 1e-4, `output ${j} depends on input ${i}`)));
   });
 
   it('sends gradients to every weight', () => {
@@ -77,11 +75,7 @@ describe('generic stub', () => {
         [null, null, 8],
         [null, 3],
       ],
-      outputShapes: [
-        [null, null, 3],
-        [null, 6, null, 2],
-        [null],
-      ],
+      outputShapes: [[null, null, 3], [null, 6, null, 2], [null]],
       activation: 'relu',
     });
     const { model, outputs } = soloModel(s);
@@ -103,7 +97,13 @@ describe('generic stub', () => {
   });
 
   it('casts to the output dtype, also on the symbolic tensor', () => {
-    const s = spec({ template: 'generic', inputShapes: [[null, 4]], outputShapes: [[null, 2]], outputDtypes: ['int32'], activation: 'relu' });
+    const s = spec({
+      template: 'generic',
+      inputShapes: [[null, 4]],
+      outputShapes: [[null, 2]],
+      outputDtypes: ['int32'],
+      activation: 'relu',
+    });
     const { model, outputs } = soloModel(s);
     assert.equal(outputs[0]!.dtype, 'int32');
     assert.equal(predictList(model, [tf.fill([2, 4], 3)])[0]!.dtype, 'int32');
@@ -111,10 +111,7 @@ describe('generic stub', () => {
 
   it('throws a clear error when a free output axis has nothing to take its size from', () => {
     assert.throws(
-      () =>
-        runtime.stub(
-          spec({ name: 'decoder', template: 'generic', inputShapes: [[null, 16]], outputShapes: [[null, 4, null, 3]] }),
-        ),
+      () => runtime.stub(spec({ name: 'decoder', template: 'generic', inputShapes: [[null, 16]], outputShapes: [[null, 4, null, 3]] })),
       /stub "decoder" \(template 'generic'\): output 0 \[null, 4, null, 3\] has a free axis 2, but input 0 \[null, 16\] has no axis 2/,
     );
     assert.throws(

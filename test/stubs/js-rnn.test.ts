@@ -19,8 +19,30 @@ describe('the inference recurrence (plain loops) equals the fused tf-op one', ()
   const x = tf.randomNormal([3, 6, 4], 0, 1, 'float32', 9);
   const masks: [string, tf.Tensor | null][] = [
     ['no mask', null],
-    ['post-padded', tf.tensor2d([[1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 1, 1], [1, 0, 0, 0, 0, 0]], [3, 6], 'bool')],
-    ['pre-padded with holes', tf.tensor2d([[0, 0, 1, 1, 0, 1], [0, 0, 0, 0, 0, 1], [1, 0, 1, 0, 1, 0]], [3, 6], 'bool')],
+    [
+      'post-padded',
+      tf.tensor2d(
+        [
+          [1, 1, 1, 0, 0, 0],
+          [1, 1, 1, 1, 1, 1],
+          [1, 0, 0, 0, 0, 0],
+        ],
+        [3, 6],
+        'bool',
+      ),
+    ],
+    [
+      'pre-padded with holes',
+      tf.tensor2d(
+        [
+          [0, 0, 1, 1, 0, 1],
+          [0, 0, 0, 0, 0, 1],
+          [1, 0, 1, 0, 1, 0],
+        ],
+        [3, 6],
+        'bool',
+      ),
+    ],
   ];
   for (const cell of ['lstm', 'gru', 'simpleRNN'] as const) {
     for (const bidirectional of [false, true]) {
@@ -41,12 +63,18 @@ describe('the inference recurrence (plain loops) equals the fused tf-op one', ()
       }
     }
   }
-
 });
 
 describe('the loop recurrence has the gradients of the fused tf-op one', () => {
   const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 19);
-  const mask = tf.tensor2d([[1, 1, 0, 1, 0], [0, 1, 1, 1, 1]], [2, 5], 'bool');
+  const mask = tf.tensor2d(
+    [
+      [1, 1, 0, 1, 0],
+      [0, 1, 1, 1, 1],
+    ],
+    [2, 5],
+    'bool',
+  );
   for (const cell of ['lstm', 'gru', 'simpleRNN'] as const) {
     for (const bidirectional of [false, true]) {
       for (const returnSequences of [false, true]) {
@@ -57,7 +85,11 @@ describe('the loop recurrence has the gradients of the fused tf-op one', () => {
             for (const m of [null, mask]) {
               const flat = w.flatMap((v) => [v.kernel, v.recurrentKernel, v.bias]);
               const rebuild = (ts: tf.Tensor[]): RnnWeights[] =>
-                w.map((_, d) => ({ kernel: ts[3 * d] as tf.Tensor, recurrentKernel: ts[3 * d + 1] as tf.Tensor, bias: ts[3 * d + 2] as tf.Tensor }));
+                w.map((_, d) => ({
+                  kernel: ts[3 * d] as tf.Tensor,
+                  recurrentKernel: ts[3 * d + 1] as tf.Tensor,
+                  bias: ts[3 * d + 2] as tf.Tensor,
+                }));
               const dy = tf.randomNormal(fusedRnn(tf, x, m, w, options).shape, 0, 1, 'float32', 29);
               const gLoop = tf.grads((xx: tf.Tensor, ...ts: tf.Tensor[]) => jsRnn(tf, xx, m, rebuild(ts), options))([x, ...flat], dy);
               const gFused = tf.grads((xx: tf.Tensor, ...ts: tf.Tensor[]) => fusedRnn(tf, xx, m, rebuild(ts), options))([x, ...flat], dy);

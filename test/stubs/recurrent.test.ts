@@ -135,7 +135,14 @@ describe('recurrent stub', () => {
     const blind = runtime.stub({ ...s, mask: { supports: false, consumes: false, emits: 'none' } });
     assert.equal(blind.supportsMasking, false);
     const x = postPadded(8, 6, 3.5);
-    const m = tf.tensor2d([[1, 1, 1, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 0, 0, 0]], [2, 8], 'bool');
+    const m = tf.tensor2d(
+      [
+        [1, 1, 1, 0, 0, 0, 0, 0],
+        [1, 1, 1, 1, 1, 0, 0, 0],
+      ],
+      [2, 8],
+      'bool',
+    );
     assert.ok(maxAbsDiff(blind.apply(x, { mask: m }) as tf.Tensor, blind.apply(x) as tf.Tensor) === 0);
   });
 
@@ -156,7 +163,14 @@ describe('recurrent stub', () => {
   });
 
   it('takes extra inputs (initial states) into account, keeping the masked-step invariance', () => {
-    const s = lstm(true, { inputShapes: [[null, 8, 6], [null, 16], [null, 16]], outputShapes: [[null, 8, 16]] });
+    const s = lstm(true, {
+      inputShapes: [
+        [null, 8, 6],
+        [null, 16],
+        [null, 16],
+      ],
+      outputShapes: [[null, 8, 16]],
+    });
     const { stub, model } = soloModel(s);
     const x = postPadded(8, 6, 0);
     const [h, c] = [tf.randomNormal([2, 16], 0, 1, 'float32', 3), tf.randomNormal([2, 16], 0, 1, 'float32', 4)];

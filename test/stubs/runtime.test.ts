@@ -24,8 +24,14 @@ const EXAMPLES: StubSpec[] = [
   }),
   spec({
     template: 'generic',
-    inputShapes: [[null, 3], [null, 2, 2]],
-    outputShapes: [[null, 2], [null, 3, 3]],
+    inputShapes: [
+      [null, 3],
+      [null, 2, 2],
+    ],
+    outputShapes: [
+      [null, 2],
+      [null, 3, 3],
+    ],
     activation: 'sigmoid',
     mask: { supports: true, consumes: false, emits: 'pass' },
   }),
@@ -50,7 +56,11 @@ describe('stub runtime', () => {
     const before = Number(tf.layers.dense({ units: 1 }).name.split('Dense')[1]);
     const lstmBefore = Number(tf.layers.lstm({ units: 1 }).name.split('LSTM')[1]);
     for (const s of EXAMPLES) soloModel(s);
-    soloModel({ ...EXAMPLES[1]!, recurrent: { cell: 'lstm', returnSequences: true, goBackwards: false, bidirectional: true }, outputShapes: [[null, 6, 8]] });
+    soloModel({
+      ...EXAMPLES[1]!,
+      recurrent: { cell: 'lstm', returnSequences: true, goBackwards: false, bidirectional: true },
+      outputShapes: [[null, 6, 8]],
+    });
     assert.equal(Number(tf.layers.dense({ units: 1 }).name.split('Dense')[1]), before + 1);
     assert.equal(Number(tf.layers.lstm({ units: 1 }).name.split('LSTM')[1]), lstmBefore + 1);
   });
@@ -63,7 +73,10 @@ describe('stub runtime', () => {
       const x = inputsFor(s, 2);
       const [ya, yb, yc] = [a, b, c].map((m) => predictList(m.model, x));
       ya!.forEach((y, i) => assert.equal(maxAbsDiff(y, yb![i]!), 0, `${s.template} output ${i}`));
-      assert.ok(ya!.some((y, i) => maxAbsDiff(y, yc![i]!) > 1e-6), `${s.template}: another seed differs`);
+      assert.ok(
+        ya!.some((y, i) => maxAbsDiff(y, yc![i]!) > 1e-6),
+        `${s.template}: another seed differs`,
+      );
       a.stub.getWeights().forEach((w, i) => assert.equal(maxAbsDiff(w, b.stub.getWeights()[i]!), 0));
     }
   });
@@ -71,20 +84,35 @@ describe('stub runtime', () => {
   // The runner takes a stub's rows of a batch pass for a sample alone (batch-independence): this
   // is what makes that exact.
   it('handles each sample on its own: row i of a batch equals sample i alone, masks included', () => {
-    const conv1d = spec({ template: 'conv', inputShapes: [[null, 9, 3]], outputShapes: [[null, 3, 4]], activation: 'relu', conv: { strides: [3], padding: 'same' } });
+    const conv1d = spec({
+      template: 'conv',
+      inputShapes: [[null, 9, 3]],
+      outputShapes: [[null, 3, 4]],
+      activation: 'relu',
+      conv: { strides: [3], padding: 'same' },
+    });
     for (const s of [...EXAMPLES, conv1d]) {
       const stub = runtime.stub(s);
       fc.assert(
         fc.property(fc.integer({ min: 2, max: 4 }), fc.nat(), fc.integer({ min: 1, max: 1000 }), (batch, pick, seed) => {
           const row = pick % batch;
-          const inputs = s.template === 'embedding' ? [tf.randomUniform([batch, 7], 0, 100, 'int32', seed)] : concreteInputs(s, batch, [], seed);
+          const inputs =
+            s.template === 'embedding' ? [tf.randomUniform([batch, 7], 0, 100, 'int32', seed)] : concreteInputs(s, batch, [], seed);
           const steps = inputs[0]!.shape[1] ?? 1;
-          const mask = s.mask.consumes ? tf.tensor2d(Array.from({ length: batch * steps }, (_, k) => (k * 7 + seed) % 3 !== 0), [batch, steps], 'bool') : undefined;
+          const mask = s.mask.consumes
+            ? tf.tensor2d(
+                Array.from({ length: batch * steps }, (_, k) => (k * 7 + seed) % 3 !== 0),
+                [batch, steps],
+                'bool',
+              )
+            : undefined;
           const all = [stub.apply(inputs.length === 1 ? inputs[0]! : inputs, mask ? { mask } : {})].flat() as tf.Tensor[];
           const alone = inputs.map((t) => tf.slice(t, row, 1));
           const maskAlone = mask ? tf.slice(mask, row, 1) : undefined;
           const one = [stub.apply(alone.length === 1 ? alone[0]! : alone, maskAlone ? { mask: maskAlone } : {})].flat() as tf.Tensor[];
-          all.forEach((t, j) => assert.ok(maxAbsDiff(tf.slice(t, row, 1), one[j]!) <= 1e-6, `${s.template} output ${j}, row ${row} of ${batch}`));
+          all.forEach((t, j) =>
+            assert.ok(maxAbsDiff(tf.slice(t, row, 1), one[j]!) <= 1e-6, `${s.template} output ${j}, row ${row} of ${batch}`),
+          );
           tf.dispose([...inputs, ...all, ...alone, ...one, ...(mask ? [mask] : []), ...(maskAlone ? [maskAlone] : [])]);
         }),
         { numRuns: 15, seed: 3 },
@@ -130,14 +158,23 @@ describe('stub runtime', () => {
     assert.equal(runtime.stub(rnn).computeMask(tf.ones([1, 2, 5]), mask), mask);
     assert.deepEqual((runtime.stub(emb).computeMask(tf.tensor2d([[0, 3]])) as tf.Tensor).arraySync(), [[0, 1]]);
     assert.deepEqual(runtime.stub(gen).computeMask([tf.ones([1, 3]), tf.ones([1, 2, 2])], [mask, mask]), [mask, mask]);
-    assert.deepEqual(runtime.stub({ ...gen, mask: { supports: true, consumes: false, emits: 'none' } }).computeMask([], undefined), [null, null]);
+    assert.deepEqual(runtime.stub({ ...gen, mask: { supports: true, consumes: false, emits: 'none' } }).computeMask([], undefined), [
+      null,
+      null,
+    ]);
     // A masking generic stub with two outputs runs eagerly and in a model fed a mask.
     const input = tf.input({ shape: [3] });
     const other = tf.input({ shape: [2, 2] });
     const masked = tf.layers.masking({ maskValue: 0 }).apply(input) as tf.SymbolicTensor;
     const outs = runtime.stub(gen).apply([masked, other]) as tf.SymbolicTensor[];
     const model = tf.model({ inputs: [input, other], outputs: outs });
-    assert.deepEqual(predictList(model, [tf.ones([2, 3]), tf.ones([2, 2, 2])]).map((y) => y.shape), [[2, 2], [2, 3, 3]]);
+    assert.deepEqual(
+      predictList(model, [tf.ones([2, 3]), tf.ones([2, 2, 2])]).map((y) => y.shape),
+      [
+        [2, 2],
+        [2, 3, 3],
+      ],
+    );
   });
 
   it('exposes its inner weights, also as non-trainable when frozen, and disposes them', () => {
@@ -160,7 +197,18 @@ describe('stub runtime', () => {
     assert.throws(() => runtime.stub({ ...base, activation: 'sparkle' }), /stub "stub_dense".*unknown activation 'sparkle'/);
     assert.throws(() => runtime.stub({ ...base, outputDtypes: [] }), /one output dtype per output/);
     assert.throws(() => runtime.stub({ ...base, outputDtypes: ['string'] }), /unsupported output dtype 'string'/);
-    assert.throws(() => runtime.stub({ ...base, outputShapes: [[null, 6], [null, 2]], outputDtypes: ['float32', 'float32'] }), /use the 'generic' template/);
+    assert.throws(
+      () =>
+        runtime.stub({
+          ...base,
+          outputShapes: [
+            [null, 6],
+            [null, 2],
+          ],
+          outputDtypes: ['float32', 'float32'],
+        }),
+      /use the 'generic' template/,
+    );
     const stub = runtime.stub(base);
     assert.throws(() => stub.apply(tf.ones([2, 13])), /stub "stub_dense".*input 0 has shape \[2, 13\] but the original takes \[null, 12\]/);
   });

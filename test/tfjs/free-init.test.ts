@@ -24,7 +24,12 @@ describe('free initialisers', () => {
   });
 
   it('restores the initialisers when the work throws', async () => {
-    await assert.rejects(withFreeInitializers(tf, async () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      withFreeInitializers(tf, async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     const value = tf.initializers.ones().apply([REAL_INIT_LIMIT + 1]);
     assert.equal(value.min().dataSync()[0], 1);
     value.dispose();

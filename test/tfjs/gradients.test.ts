@@ -35,7 +35,10 @@ describe('gradient tapes', () => {
     const before = tf.memory().numTensors;
     const g = freeingTapeOnError(tf, () => tf.grad((v: tf.Tensor) => tf.sum(tf.square(v)))(x));
     assert.equal(tf.memory().numTensors, before + 1);
-    assert.deepEqual(Array.from(g.dataSync()), Array.from(x.dataSync()).map((v) => Math.fround(2 * v)));
+    assert.deepEqual(
+      Array.from(g.dataSync()),
+      Array.from(x.dataSync()).map((v) => Math.fround(2 * v)),
+    );
     tf.dispose([g, x]);
   });
 });

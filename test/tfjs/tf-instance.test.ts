@@ -28,7 +28,11 @@ describe('tfjs instance and backends', () => {
       const report = await runQuiet(file, { backend: 'wasm', runs: 10, only: ['shape', 'masking', 'gradient-flow', 'overfit'] });
       assert.equal(report.environment.backend, 'wasm');
       assert.equal(tf.getBackend(), 'wasm', 'the backend is restored after the gradient work');
-      assert.deepEqual(report.checks.map((c) => c.status), ['pass', 'pass', 'pass', 'pass'], JSON.stringify(report.findings));
+      assert.deepEqual(
+        report.checks.map((c) => c.status),
+        ['pass', 'pass', 'pass', 'pass'],
+        JSON.stringify(report.findings),
+      );
     } finally {
       await tf.setBackend('cpu');
     }

@@ -6,7 +6,7 @@ import type { TensorValue } from './runner.js';
  * recurrent stub) can move the last bits, about 1e-7 relative; real wiring bugs move values by
  * 1e-3 and more. 1e-5 absolute plus 1e-4 relative sits between the two.
  */
-export const TOLERANCE = { abs: 1e-5, rel: 1e-4 } as const;
+const TOLERANCE = { abs: 1e-5, rel: 1e-4 } as const;
 
 export function close(a: number, b: number): boolean {
   if (Number.isNaN(a) && Number.isNaN(b)) return true;
@@ -43,11 +43,7 @@ export function sampleOf(value: TensorValue, i: number): TensorValue {
  * The largest difference between two time-major tensors ([batch, steps, ...]) compared at the
  * real steps only: step `t` of sample `i` in `a` is step `t - firstA[i] + firstB[i]` in `b`.
  */
-export function alignedDifference(
-  a: TensorValue,
-  b: TensorValue,
-  real: { firstA: number[]; firstB: number[]; steps: number[] },
-): number {
+export function alignedDifference(a: TensorValue, b: TensorValue, real: { firstA: number[]; firstB: number[]; steps: number[] }): number {
   const batch = a.shape[0] ?? 1;
   const stepsA = a.shape[1] ?? 1;
   const stepsB = b.shape[1] ?? 1;

@@ -5,9 +5,9 @@ import type { InputPlan, Sample, SampleSpace } from '../../model/sample.js';
 import type { Shape } from '../../model/shape.js';
 import type { Tf } from '../../tfjs/tf-instance.js';
 
-export const MAX_BATCH = 3;
-export const MIN_LENGTH = 1;
-export const MAX_LENGTH = 12;
+const MAX_BATCH = 3;
+const MIN_LENGTH = 1;
+const MAX_LENGTH = 12;
 
 /** The fake-data space of a composite, planned from the ORIGINAL model (what its inputs feed). */
 export function sampleSpace(model: LayersModel, hints: MiniSpec | undefined): SampleSpace {
@@ -23,7 +23,10 @@ export function sampleSpace(model: LayersModel, hints: MiniSpec | undefined): Sa
     dataSeed: fc.integer({ min: 0, max: 0x7fffffff }),
     // Shrinks towards full sequences (no padding): a counterexample keeps only the padding it needs.
     real: sequences.length
-      ? fc.array(fc.integer({ min: 1, max: longest }).map((n) => longest + 1 - n), { minLength: MAX_BATCH, maxLength: MAX_BATCH })
+      ? fc.array(
+          fc.integer({ min: 1, max: longest }).map((n) => longest + 1 - n),
+          { minLength: MAX_BATCH, maxLength: MAX_BATCH },
+        )
       : fc.constant(new Array<number>(MAX_BATCH).fill(longest)),
     side: fc.constantFrom(...(allowed.length ? allowed : (['post'] as const))),
   });
@@ -83,7 +86,8 @@ function maskingDownstream(layer: layers.Layer, depth = 0): layers.Layer | undef
   if (layer.getClassName() === 'Masking') return layer;
   if (depth >= 4) return undefined;
   const next = firstConsumer(layer);
-  const inbound = (next as unknown as { inboundNodes?: { inboundLayers: unknown[] }[] } | undefined)?.inboundNodes?.[0]?.inboundLayers.length;
+  const inbound = (next as unknown as { inboundNodes?: { inboundLayers: unknown[] }[] } | undefined)?.inboundNodes?.[0]?.inboundLayers
+    .length;
   return next && inbound === 1 ? maskingDownstream(next, depth + 1) : undefined;
 }
 
@@ -93,8 +97,8 @@ function firstConsumer(layer: layers.Layer): layers.Layer | undefined {
 }
 
 /** The concrete shape of an input for a sample: batch first, every free dimension set to the sample's length. */
-export function concreteShape(shape: Shape, sample: Sample): number[] {
-  return shape.map((d, axis) => (axis === 0 ? sample.batch : d ?? sample.length));
+function concreteShape(shape: Shape, sample: Sample): number[] {
+  return shape.map((d, axis) => (axis === 0 ? sample.batch : (d ?? sample.length)));
 }
 
 /**

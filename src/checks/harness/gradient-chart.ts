@@ -25,7 +25,10 @@ export function chartInputGradients(
       const grad = onGradientBackend(tf, () =>
         freeingTapeOnError(tf, () =>
           tf.grad((x: Tensor) => {
-            const out = twin.model.apply(inputs.map((t, k) => (k === i ? x : t)), { training: false });
+            const out = twin.model.apply(
+              inputs.map((t, k) => (k === i ? x : t)),
+              { training: false },
+            );
             return select((Array.isArray(out) ? out : [out]) as Tensor[]);
           })(input),
         ),
@@ -42,7 +45,7 @@ export function chartInputGradients(
 }
 
 /** Inputs with more values per sample than this are not charted. */
-export const CHART_LIMIT = 65_536;
+const CHART_LIMIT = 65_536;
 
 /**
  * Which runs also chart with gradients (a backward pass costs several forward ones): the 1st, 11th,

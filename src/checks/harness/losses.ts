@@ -1,4 +1,4 @@
-import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel, Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs';
 import type { Tf } from '../../tfjs/tf-instance.js';
 
 /** The loss of one model output: what it is, whether the user's `compile` said so, and how to compute it. */
@@ -36,9 +36,10 @@ export function outputLosses(model: LayersModel, activations: string[]): OutputL
   const compiled = (model as unknown as { loss?: unknown }).loss;
   return activations.map((activation, i) => {
     const named = Array.isArray(compiled) ? compiled[i] : compiled;
-    const name = typeof named === 'string' ? ALIASES[named] ?? named : undefined;
+    const name = typeof named === 'string' ? (ALIASES[named] ?? named) : undefined;
     if (name && KNOWN[name]) return makeLoss(name, true, activation);
-    const inferred = activation === 'softmax' ? 'categoricalCrossentropy' : activation === 'sigmoid' ? 'binaryCrossentropy' : 'meanSquaredError';
+    const inferred =
+      activation === 'softmax' ? 'categoricalCrossentropy' : activation === 'sigmoid' ? 'binaryCrossentropy' : 'meanSquaredError';
     return makeLoss(inferred, false, activation);
   });
 }
@@ -53,7 +54,7 @@ function makeLoss(name: string, compiled: boolean, activation: string): OutputLo
         const classes = shape[shape.length - 1] ?? 1;
         const count = shape.slice(0, -1).reduce((a, b) => a * b, 1);
         const ids = tf.randomUniform([count], 0, classes, 'int32', seed);
-        return tf.tidy(() => tf.reshape(tf.oneHot(ids as import('@tensorflow/tfjs').Tensor1D, classes).toFloat(), shape));
+        return tf.tidy(() => tf.reshape(tf.oneHot(ids as Tensor1D, classes).toFloat(), shape));
       }
       if (activation === 'sigmoid') return tf.tidy(() => tf.round(tf.randomUniform(shape, 0, 1, 'float32', seed)));
       return tf.randomNormal(shape, 0, 1, 'float32', seed);

@@ -1,3 +1,4 @@
+import type { Tensor3D } from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
@@ -8,7 +9,11 @@ import type { Tf } from '../../tfjs/tf-instance.js';
 import { importModule, readSource } from '../../user-module.js';
 
 /** The fixed input every preprocessing run gets: an RGB image, int32 in [0, 255], [48, 64, 3]. */
-export const PREPROCESS_INPUT = { height: 48, width: 64, description: 'a 48x64 RGB test card (int32 0-255: gradients and a checkerboard)' } as const;
+const PREPROCESS_INPUT = {
+  height: 48,
+  width: 64,
+  description: 'a 48x64 RGB test card (int32 0-255: gradients and a checkerboard)',
+} as const;
 
 /** What a preprocessing function gave on the fixed input, reduced to what can be compared later. */
 export interface Fingerprint {
@@ -25,7 +30,7 @@ export interface Fingerprint {
 const MAX_STORED = 65_536;
 
 /** The test card: smooth gradients (resizing changes them) and a 4-pixel checkerboard (interpolation changes it). */
-export function testCard(tf: Tf): import('@tensorflow/tfjs').Tensor3D {
+function testCard(tf: Tf): Tensor3D {
   const { height, width } = PREPROCESS_INPUT;
   const data = new Int32Array(height * width * 3);
   for (let y = 0; y < height; y++) {
@@ -46,12 +51,16 @@ export function testCard(tf: Tf): import('@tensorflow/tfjs').Tensor3D {
  */
 export async function fingerprintPreprocess(tf: Tf, file: string, timeoutMs: number): Promise<Fingerprint> {
   const source = await readSource(file);
-  const where = (line?: number, column?: number): SourceLocation => ({ file, line: line ?? 1, ...(column === undefined ? {} : { column }) });
+  const where = (line?: number, column?: number): SourceLocation => ({
+    file,
+    line: line ?? 1,
+    ...(column === undefined ? {} : { column }),
+  });
   const mod = await importModule(file, source, timeoutMs, where);
   const fn = mod['preprocess'] ?? mod['default'];
   if (typeof fn !== 'function') {
     throw new ScaffoldError('E_PREPROCESS', `${displayPath(file)} exports no preprocessing function`, {
-      hint: "export it as `export function preprocess(image: tf.Tensor3D) { ... }` (or as the default export)",
+      hint: 'export it as `export function preprocess(image: tf.Tensor3D) { ... }` (or as the default export)',
       location: { file, line: 1 },
     });
   }
@@ -94,7 +103,8 @@ function flatten(tf: Tf, output: unknown, file: string): { shape: number[]; dtyp
     const values = output as unknown as ArrayLike<number>;
     return { shape: [values.length], dtype: output.constructor.name, values };
   }
-  if (Array.isArray(output) && output.every((v) => typeof v === 'number')) return { shape: [output.length], dtype: 'number[]', values: output };
+  if (Array.isArray(output) && output.every((v) => typeof v === 'number'))
+    return { shape: [output.length], dtype: 'number[]', values: output };
   throw new ScaffoldError('E_PREPROCESS', 'the preprocessing function returned neither a tensor nor an array of numbers', {
     hint: 'return the preprocessed tensor (or its values)',
     location: { file, line: 1 },
@@ -104,7 +114,8 @@ function flatten(tf: Tf, output: unknown, file: string): { shape: number[]; dtyp
 /** The first difference between a stored fingerprint and a new one, in words; null when they agree. */
 export function fingerprintChange(before: Fingerprint, now: Fingerprint): string | null {
   if (before.sha256 === now.sha256) return null;
-  if (before.shape.join() !== now.shape.join()) return `the output shape changed from [${before.shape.join(', ')}] to [${now.shape.join(', ')}]`;
+  if (before.shape.join() !== now.shape.join())
+    return `the output shape changed from [${before.shape.join(', ')}] to [${now.shape.join(', ')}]`;
   if (before.dtype !== now.dtype) return `the output dtype changed from ${before.dtype} to ${now.dtype}`;
   const n = Math.min(before.values.length, now.values.length);
   for (let i = 0; i < n; i++) {

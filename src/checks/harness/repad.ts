@@ -35,7 +35,11 @@ export function repad(ctx: CheckContext, sample: Sample, base: Pass, index: numb
     const v = base.values.get(ctx.runner.order[k] ?? -1);
     if (!v) throw new Error(`internal: no value for input ${p.name}`);
     if (!p.sequence || v.shape[1] !== steps) return ctx.tf.tensor(v.values, v.shape, v.dtype as 'float32');
-    return ctx.tf.tensor(move(v, steps, newSteps, p.sequence.pad, (i) => firstRealStep(sample, i, steps), first, count), [v.shape[0] ?? 1, newSteps, ...v.shape.slice(2)], v.dtype as 'float32');
+    return ctx.tf.tensor(
+      move(v, steps, newSteps, p.sequence.pad, (i) => firstRealStep(sample, i, steps), first, count),
+      [v.shape[0] ?? 1, newSteps, ...v.shape.slice(2)],
+      v.dtype as 'float32',
+    );
   });
   const description = canFlip ? `${side}-padding instead of ${sample.side}-padding` : `2 more padded steps (${newSteps} in all)`;
   return { inputs, first, steps: newSteps, description };

@@ -112,7 +112,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     list.push(node.outputs.map((t) => twinToOriginal.get(t.id) ?? -1));
     callOutputs.set(node.layer, list);
   }
-  const order = [...twin.model.inputs.map((t) => twinToOriginal.get(t.id) ?? -1)];
+  const order = twin.model.inputs.map((t) => twinToOriginal.get(t.id) ?? -1);
   const producer = new Map<number, string>();
   twin.model.inputs.forEach((t, i) => producer.set(order[i] ?? -1, t.sourceLayer.name));
   for (const node of topLevelNodes(twin.model)) {
@@ -214,7 +214,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
         session = previous;
       }
     },
-    run(inputs, hooks = {}, reuse = undefined, options = {}) {
+    run(inputs, hooks = {}, reuse, options = {}) {
       passes++;
       const s = newSession(hooks, reuse, true, options);
       twin.model.inputs.forEach((_, i) => {
@@ -269,7 +269,10 @@ function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean, 
  */
 function copy(t: Tensor): TensorValue {
   const data = t.dataSync();
-  const values = data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array ? data : Uint8Array.from(data as ArrayLike<number>);
+  const values =
+    data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array
+      ? data
+      : Uint8Array.from(data as ArrayLike<number>);
   return { shape: [...t.shape], dtype: t.dtype, values };
 }
 
@@ -278,7 +281,13 @@ function copy(t: Tensor): TensorValue {
  * (and its mask, unless the layer is blind to masks) are the same data, or with `row` the same as
  * rows `row .. row + batch` there (then the outputs are those rows).
  */
-function reusable(before: RecordedCall, now: { inputs: unknown[]; mask: unknown }, blind: boolean, row: number | undefined, batch: number): TensorValue[] | null {
+function reusable(
+  before: RecordedCall,
+  now: { inputs: unknown[]; mask: unknown },
+  blind: boolean,
+  row: number | undefined,
+  batch: number,
+): TensorValue[] | null {
   if (before.inputs.length !== now.inputs.length) return null;
   if (row === undefined) {
     if (!blind && !sameValues(before.mask, now.mask)) return null;
@@ -289,7 +298,8 @@ function reusable(before: RecordedCall, now: { inputs: unknown[]; mask: unknown 
     const size = perBatch / batch;
     return (all as Float32Array).subarray(row * size, (row + batch) * size);
   };
-  if (!blind && !sameValues(before.mask === null ? null : rows(before.mask, (now.mask as ArrayLike<number> | null)?.length ?? 0), now.mask)) return null;
+  if (!blind && !sameValues(before.mask === null ? null : rows(before.mask, (now.mask as ArrayLike<number> | null)?.length ?? 0), now.mask))
+    return null;
   if (!before.inputs.every((a, i) => sameData(rows(a, (now.inputs[i] as ArrayLike<number>).length), now.inputs[i]))) return null;
   const out: TensorValue[] = [];
   for (const v of before.outputs) {
@@ -318,7 +328,14 @@ function sameValues(a: unknown, b: unknown): boolean {
  */
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b) && a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength) return true;
+  if (
+    ArrayBuffer.isView(a) &&
+    ArrayBuffer.isView(b) &&
+    a.buffer === b.buffer &&
+    a.byteOffset === b.byteOffset &&
+    a.byteLength === b.byteLength
+  )
+    return true;
   const x = a as ArrayLike<number>;
   const y = b as ArrayLike<number>;
   if (!x || !y || x.length !== y.length) return false;

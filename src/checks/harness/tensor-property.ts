@@ -20,7 +20,7 @@ export interface WatchedTensor {
  * The tensors the first checks watch: the outputs of the user's own layers (where a declared shape
  * can differ from the computed one), every boundary, and every model output.
  */
-export function watchedTensors(ctx: CheckContext): WatchedTensor[] {
+function watchedTensors(ctx: CheckContext): WatchedTensor[] {
   const tapIndex = new Map(ctx.observer.taps.map((id, i) => [id, i]));
   const pick = (id: number | undefined) => (o: Observation) => (id === undefined ? undefined : o.taps[tapIndex.get(id) ?? -1]);
   const custom = customLayerOutputs(ctx).map(({ layer, tensor }): WatchedTensor => ({
@@ -48,7 +48,7 @@ export function watchedTensors(ctx: CheckContext): WatchedTensor[] {
 }
 
 /** Output tensors of the user's own layer classes in the composite's top-level graph. */
-export function customLayerOutputs(ctx: Pick<CheckContext, 'probe'>): { layer: string; tensor: SymbolicTensor }[] {
+function customLayerOutputs(ctx: Pick<CheckContext, 'probe'>): { layer: string; tensor: SymbolicTensor }[] {
   return ctx.probe.nodes
     .filter((node) => !ctx.probe.builtins.has(node.layer.constructor))
     .flatMap((node) => node.outputs.map((tensor) => ({ layer: node.layer.name, tensor })));

@@ -59,7 +59,11 @@ describe('runner', async () => {
     const backbone = [...runner.producer.entries()].find(([, n]) => n === 'backbone')?.[0] ?? -1;
     assert.equal(reused.values.get(backbone)?.values, base.values.get(backbone)?.values, 'the backbone stub was not run again');
     for (const id of runner.order) {
-      assert.deepEqual(Array.from(reused.values.get(id)!.values), Array.from(full.values.get(id)!.values), `tensor ${id} (${runner.producer.get(id)})`);
+      assert.deepEqual(
+        Array.from(reused.values.get(id)!.values),
+        Array.from(full.values.get(id)!.values),
+        `tensor ${id} (${runner.producer.get(id)})`,
+      );
     }
   });
 
@@ -87,8 +91,8 @@ describe('runner', async () => {
       const a = reused.values.get(id)!;
       const b = full.values.get(id)!;
       assert.deepEqual(a.shape, b.shape);
-      for (let k = 0; k < a.values.length; k++) assert.ok(Math.abs(a.values[k]! - b.values[k]!) <= 1e-5, `tensor ${id} (${runner.producer.get(id)})`);
+      for (let k = 0; k < a.values.length; k++)
+        assert.ok(Math.abs(a.values[k]! - b.values[k]!) <= 1e-5, `tensor ${id} (${runner.producer.get(id)})`);
     }
   });
 });
-
