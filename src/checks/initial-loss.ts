@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { at } from '../model/place.js';
 import type { Finding } from '../model/report.js';
+import { sig } from '../reporters/format.js';
 import type { Tf } from '../tfjs/tf-instance.js';
 import { finalActivation } from '../tfjs/activation.js';
 import type { Check } from './check.js';
@@ -65,7 +66,7 @@ export const initialLoss: Check = {
       const chance = acc.chance / acc.count;
       const name = t.sourceLayer.name;
       const ratio = initial / Math.max(chance, 1e-6);
-      const summary = { initial: round(initial), chance: round(chance), loss: loss.name, histogram: histogram(acc.values) };
+      const summary = { initial: sig(initial), chance: sig(chance), loss: loss.name, histogram: histogram(acc.values) };
       const factor = loss.name.endsWith('Crossentropy') ? FACTOR.classification : FACTOR.regression;
       if (!Number.isFinite(initial) || ratio >= factor) {
         const source = ctx.sourceOf(name);
@@ -74,7 +75,7 @@ export const initialLoss: Check = {
           severity: 'warning',
           ...at.output(name),
           ...(source ? { source } : {}),
-          message: `the initial ${loss.name} of '${name}' is ${round(initial)}, ${Number.isFinite(ratio) ? `${round(ratio)}x` : 'far above'} the chance level ${round(chance)}: the outputs start saturated (a too large initialisation or input scale), so the first updates are huge or vanish; output values: ${describeHistogram(summary.histogram)}`,
+          message: `the initial ${loss.name} of '${name}' is ${sig(initial)}, ${Number.isFinite(ratio) ? `${sig(ratio)}x` : 'far above'} the chance level ${sig(chance)}: the outputs start saturated (a too large initialisation or input scale), so the first updates are huge or vanish; output values: ${describeHistogram(summary.histogram)}`,
           counterexample: summary,
         });
       }
@@ -106,15 +107,11 @@ function histogram(values: number[]): { min: number; max: number; counts: number
   const counts = new Array<number>(BINS).fill(0);
   const width = (max - min) / BINS || 1;
   for (const v of finite) counts[Math.min(BINS - 1, Math.floor((v - min) / width))]! += 1;
-  return { min: round(min), max: round(max), counts };
+  return { min: sig(min), max: sig(max), counts };
 }
 
 function describeHistogram(h: { min: number; max: number; counts: number[] }): string {
   const total = h.counts.reduce((a, b) => a + b, 0) || 1;
   const edges = h.counts.map((c) => `${Math.round((100 * c) / total)}%`);
   return `from ${h.min} to ${h.max}, in ${BINS} equal bins ${edges.join(' ')}`;
-}
-
-function round(v: number): number {
-  return Number.isFinite(v) ? Number(v.toPrecision(3)) : v;
 }

@@ -1,6 +1,7 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { at, type Place } from '../model/place.js';
 import { ScaffoldError } from '../errors.js';
+import { sig } from '../reporters/format.js';
 import { freeingTapeOnError } from '../tfjs/gradients.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
 import { finalActivation } from '../tfjs/activation.js';
@@ -97,8 +98,8 @@ export const overfit: Check = {
             ...outputsPlace(outputs),
             ...(source ? { source } : {}),
             message:
-              `the twin cannot fit ${failed.samples === 1 ? 'a single sample' : 'two samples with different targets'}: in ${failed.steps} steps its loss went from ${fmt(first)} to ${fmt(last)} ` +
-              `(${fmt((100 * last) / first)}% left, near zero is ${100 * NEAR_ZERO}%). Likely causes: ${causes.join('; ')}`,
+              `the twin cannot fit ${failed.samples === 1 ? 'a single sample' : 'two samples with different targets'}: in ${failed.steps} steps its loss went from ${sig(first)} to ${sig(last)} ` +
+              `(${sig((100 * last) / first)}% left, near zero is ${100 * NEAR_ZERO}%). Likely causes: ${causes.join('; ')}`,
             counterexample: { samples: failed.samples, steps: failed.steps, lossCurve: sampleCurve(failed.curve) },
           },
         ],
@@ -346,14 +347,6 @@ function likelyCauses(ctx: CheckContext): string[] {
 
 /** At most 20 points of the curve, first and last included. */
 function sampleCurve(curve: number[]): number[] {
-  if (curve.length <= 20) return curve.map(fmtNumber);
-  return Array.from({ length: 20 }, (_, i) => fmtNumber(curve[Math.round((i * (curve.length - 1)) / 19)] ?? NaN));
-}
-
-function fmtNumber(v: number): number {
-  return Number.isFinite(v) ? Number(v.toPrecision(3)) : v;
-}
-
-function fmt(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(3))) : String(v);
+  if (curve.length <= 20) return curve.map((v) => sig(v));
+  return Array.from({ length: 20 }, (_, i) => sig(curve[Math.round((i * (curve.length - 1)) / 19)] ?? NaN));
 }

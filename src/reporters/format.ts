@@ -27,7 +27,7 @@ export function formatMs(ms: number): string {
 }
 
 /** A number to `digits` significant figures (3 by default); non-finite values unchanged. */
-function sig(x: number, digits = 3): number {
+export function sig(x: number, digits = 3): number {
   return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;
 }
 
