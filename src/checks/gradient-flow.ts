@@ -3,7 +3,7 @@ import type { Finding } from '../model/report.js';
 import { finalActivation } from '../tfjs/activation.js';
 import { freeingTapeOnError } from '../tfjs/gradients.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
-import type { Check, CheckContext } from './check.js';
+import type { Check, CheckContext, CheckOutcome } from './check.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import type { Sample } from '../model/sample.js';
 import { outputLosses, type OutputLoss } from './harness/losses.js';
@@ -22,12 +22,36 @@ export const gradientFlow: Check = {
   run(ctx) {
     const activations = ctx.probe.model.outputs.map((t) => finalActivation(t.sourceLayer));
     const losses = outputLosses(ctx.probe.model, activations);
+    if (ctx.probe.model.trainableWeights.length === 0) return nothingTrainable(ctx);
     const vars = ctx.twin.model.trainableWeights;
     if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the twin has no trainable weights' };
     const outcome = propertyCheck(ctx, 'gradient-flow', (sample) => violation(ctx, sample, losses));
     return { ...outcome, findings: [...outcome.findings, ...notes(ctx, losses)] };
   },
 };
+
+/**
+ * Every layer frozen, the new head included (a freezing loop over `model.layers`): no weight can
+ * change, so training does nothing. Reported on the model, with the frozen layers that hold weights.
+ */
+function nothingTrainable(ctx: CheckContext): CheckOutcome {
+  const frozen = ctx.probe.model.layers.filter((l) => l.weights.length > 0).map((l) => l.name);
+  const last = ctx.probe.model.outputs[0]?.sourceLayer.name;
+  const source = last ? ctx.sourceOf(last) : undefined;
+  return {
+    status: 'fail',
+    runs: 1,
+    findings: [
+      {
+        check: 'gradient-flow',
+        severity: 'error',
+        where: 'model',
+        ...(source ? { source } : {}),
+        message: `nothing in the model can learn: every layer with weights is frozen (trainable = false: ${frozen.slice(0, 8).join(', ')}${frozen.length > 8 ? ', ...' : ''}), so training changes nothing; unfreeze at least the layers you train (a freezing loop over model.layers also freezes the new head)`,
+      },
+    ],
+  };
+}
 
 /**
  * A gradient that is zero on one sample is not a bug (one real step from a zero state gives a

@@ -55,7 +55,7 @@ export const overfit: Check = {
     const model = ctx.options.overfitReal ? partlyRealTwin(ctx, ctx.options.overfitReal) : ctx.twin.model;
     const trainer = { ...ctx, model };
     const vars = model.trainableWeights.map((w) => w.read() as Variable);
-    if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the twin has no trainable weights' };
+    if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'nothing in the twin can learn (gradient-flow says why)' };
     const outputs = ctx.probe.model.outputs;
     const losses = outputLosses(
       ctx.probe.model,

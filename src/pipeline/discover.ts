@@ -1,5 +1,4 @@
 import type { layers } from '@tensorflow/tfjs';
-import { ScaffoldError } from '../errors.js';
 import type { LoadedComposite } from '../model/composite.js';
 import type { Discovered, FoundComponent } from '../model/probe.js';
 import type { RunContext } from '../model/run-context.js';
@@ -12,6 +11,7 @@ type Layer = layers.Layer;
  * The components of the composite: every nested model applied as a layer (also inside a wrapper,
  * whose inner model is the component) and every built-in layer with at least `--min-params`
  * parameters. Layers of the user's own classes are never components: they are what is checked.
+ * A model with no component is checked as it is (its twin is itself, with seeded weights).
  */
 export function discover(loaded: Pick<LoadedComposite, 'model' | 'applySites'>, ctx: Pick<RunContext, 'builtins' | 'opts'>): Discovered {
   const { model } = loaded;
@@ -24,16 +24,6 @@ export function discover(loaded: Pick<LoadedComposite, 'model' | 'applySites'>, 
     const layer = componentOf(node.layer, ctx.builtins, ctx.opts.minParams);
     if (!layer) continue;
     components.push({ layer, holder: node.layer, node, applySites: loaded.applySites.get(node.layer) ?? [] });
-  }
-  if (components.length === 0) {
-    throw new ScaffoldError(
-      'E_NOTHING_TO_STUB',
-      `${model.name} has nothing to stub: no nested model and no built-in layer with ${ctx.opts.minParams} or more parameters`,
-      {
-        hint: 'lower the threshold with --min-params N, or check that the factory returns the whole composite',
-        location: { file: ctx.opts.file, line: 1 },
-      },
-    );
   }
   return { model, builtins: ctx.builtins, nodes, components };
 }

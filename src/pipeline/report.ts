@@ -37,7 +37,7 @@ export function report({ probed, twin, checked, emitted, timings }: ReportInput,
       mode: emitted?.mode ?? null,
       params: twin.params,
       realParams: probed.model.countParams(),
-      notes: emitted?.notes ?? [],
+      notes: [...(probed.components.length ? [] : [NOTHING_TO_STUB]), ...(emitted?.notes ?? [])],
     },
     timings,
     environment: { node: process.version, tfjs: ctx.tf.version.tfjs ?? 'unknown', backend: ctx.backend },
@@ -45,6 +45,9 @@ export function report({ probed, twin, checked, emitted, timings }: ReportInput,
   if (checked.activity) result.activations = checked.activity;
   return result;
 }
+
+const NOTHING_TO_STUB =
+  'nothing expensive to stub (no nested model, no built-in layer at or above --min-params): the model is checked as it is, with seeded weights';
 
 /** Type errors found while the source was analysed for the twin: warnings, the module ran anyway. */
 function typeErrorFindings(emitted: Emitted | null, file: string): Finding[] {

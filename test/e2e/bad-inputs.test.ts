@@ -44,7 +44,6 @@ describe("bad input through the command: exit 2, a few lines, nothing of the use
     ['never-settles.ts', /did not finish within 1 s/, ['--timeout', '1']],
     ['loops-at-import.ts', /importing the module did not finish within 1 s \(phase: import\)/, ['--timeout', '1']],
     ['loops-in-factory.ts', /running the module's factory did not finish within 1 s \(phase: factory\)/, ['--timeout', '1']],
-    ['nothing-to-stub.ts', /nothing to stub/, []],
     ['graph-model.json', /holds no layers-model topology/, []],
     ['truncated-model.json', /is not valid JSON/, []],
   ] as const) {

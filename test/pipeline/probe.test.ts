@@ -54,6 +54,16 @@ describe('probe: the tracker example', async () => {
   });
 });
 
+describe('probe: a model with nothing expensive', () => {
+  it('is checked as it is: no component, no twin to build, every check runs on the model itself', async () => {
+    const report = await runQuiet(fixture('good/nothing-heavy.ts'), { runs: 10 });
+    assert.deepEqual(report.components, []);
+    assert.equal(report.ok, true, JSON.stringify(report.findings));
+    assert.ok(report.checks.every((c) => c.status !== 'fail'));
+    assert.ok(report.twin.notes.some((n) => /nothing expensive to stub/.test(n)), report.twin.notes.join('; '));
+  });
+});
+
 describe('probe: thresholds and wrappers', () => {
   it('--min-params decides which built-in layers are components', async () => {
     const all = await runQuiet(fixture('good/async-factory.ts'), { exportName: 'buildTagger', minParams: 0, runs: 5 });

@@ -1,0 +1,125 @@
+// npm run oracle: the bug-injection oracle (test/oracle). Generates realistic composites in
+// families, clean and with injected bugs, runs the tool on each as a new user would, confirms each
+// bug on the real model, and prints per family and per operator: refusals, false positives (error
+// findings on clean composites), recall (the expected check finds a bug the real model shows),
+// attribution (the finding names the culprit) and time. Chunks run in child processes, two at a time.
+//
+//   npm run oracle -- [--seeds 1-5] [--clean 2] [--bugs 4] [--families text-rnn,small] [--out results.jsonl] [--show]
+import { spawn } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const FAMILIES = ['text-rnn', 'text-cnn', 'fusion', 'siamese', 'small', 'vae', 'frames', 'seq2seq'];
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '1' },
+    clean: { type: 'string', default: '2' },
+    bugs: { type: 'string', default: '4' },
+    families: { type: 'string', default: FAMILIES.join(',') },
+    out: { type: 'string' },
+    show: { type: 'boolean', default: false },
+  },
+});
+const [first, last] = values.seeds.split('-').map(Number);
+const seeds = Array.from({ length: (last ?? first) - first + 1 }, (_, i) => first + i);
+const root = resolve(import.meta.dirname, '..');
+const chunks = seeds.flatMap((seed) => values.families.split(',').map((family) => ({ family, seed })));
+if (values.out) writeFileSync(values.out, '');
+
+function runChunk({ family, seed }) {
+  return new Promise((done) => {
+    const args = ['--import', 'tsx', 'test/oracle/chunk.ts', '--family', family, '--seed', String(seed), '--clean', values.clean, '--bugs', values.bugs];
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const cases = Number(values.clean) + Number(values.bugs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), cases * 180_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const results = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
+      if (code !== 0) results.push({ id: `${family}#${seed}`, family, bug: null, outcome: 'crash', reason: `chunk exited with ${code}: ${err.slice(-2000)}`, ms: 0, errors: [] });
+      if (values.out) for (const r of results) appendFileSync(values.out, `${JSON.stringify(r)}\n`);
+      process.stderr.write(`  ${family} seed ${seed}: ${results.length} cases\n`);
+      done(results);
+    });
+  });
+}
+
+const started = performance.now();
+const results = [];
+const queue = [...chunks];
+await Promise.all(
+  [0, 1].map(async () => {
+    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) results.push(...(await runChunk(chunk)));
+  }),
+);
+const seconds = (performance.now() - started) / 1000;
+
+const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : 0);
+const pct = (n, d) => (d ? `${Math.round((100 * n) / d)}%` : '-');
+const rows = (header, body) => {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const fmt = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n');
+};
+
+const clean = results.filter((r) => r.bug === null);
+const familyRows = values.families.split(',').map((family) => {
+  const mine = clean.filter((r) => r.family === family);
+  const all = results.filter((r) => r.family === family && r.outcome === 'report');
+  return [
+    family,
+    mine.length,
+    mine.filter((r) => r.outcome === 'refused').length,
+    mine.filter((r) => r.outcome === 'crash').length,
+    mine.filter((r) => r.outcome === 'report' && r.errors.length > 0).length,
+    `${(median(all.map((r) => r.ms)) / 1000).toFixed(1)} s`,
+    `${(Math.max(0, ...all.map((r) => r.ms)) / 1000).toFixed(1)} s`,
+  ];
+});
+const bugs = results.filter((r) => r.bug !== null);
+const operators = [...new Set(bugs.map((r) => r.bug))].sort();
+const operatorRows = operators.map((bug) => {
+  const mine = bugs.filter((r) => r.bug === bug);
+  const ran = mine.filter((r) => r.outcome === 'report');
+  const confirmed = ran.filter((r) => r.truth?.shown);
+  const found = confirmed.filter((r) => r.found);
+  return [
+    bug,
+    mine.length,
+    mine.filter((r) => r.outcome !== 'report').length,
+    confirmed.length,
+    ran.filter((r) => !r.truth?.shown).length,
+    `${found.length} (${pct(found.length, confirmed.length)})`,
+    `${found.filter((r) => r.attributed).length} (${pct(found.filter((r) => r.attributed).length, found.length)})`,
+  ];
+});
+const confirmed = bugs.filter((r) => r.outcome === 'report' && r.truth?.shown);
+const found = confirmed.filter((r) => r.found);
+
+console.log(rows(['family', 'clean', 'refused', 'crashed', 'false pos.', 'median', 'slowest'], familyRows));
+console.log('');
+console.log(rows(['operator', 'injected', 'refused', 'confirmed', 'not shown', 'found', 'attributed'], operatorRows));
+console.log('');
+console.log(
+  `${results.length} cases in ${seconds.toFixed(0)} s: clean ${clean.length} (refused ${clean.filter((r) => r.outcome === 'refused').length}, ` +
+    `false positives ${clean.filter((r) => r.outcome === 'report' && r.errors.length > 0).length}); bugs confirmed ${confirmed.length}, ` +
+    `recall ${pct(found.length, confirmed.length)}, attribution ${pct(found.filter((r) => r.attributed).length, found.length)}; ` +
+    `crashes ${results.filter((r) => r.outcome === 'crash').length}; median case ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s`,
+);
+if (values.show) {
+  for (const r of results) {
+    const wrong = r.outcome !== 'report' || (r.bug === null && r.errors.length) || (r.truth?.shown && (!r.found || !r.attributed)) || r.truth?.unmeasurable;
+    if (!wrong) continue;
+    console.log(`\n${r.id} (${r.outcome}${r.reason ? `: ${r.reason.split('\n')[0]}` : ''})`);
+    for (const e of r.bug === null ? r.errors : (r.near ?? [])) console.log(`  ${e.slice(0, 300)}`);
+    if (r.truth && !r.found) console.log(`  missed; the real model shows it by ${r.truth.effect}`);
+    if (r.truth?.unmeasurable) console.log(`  truth: ${r.truth.unmeasurable}`);
+  }
+}

@@ -1,0 +1,24 @@
+// One chunk of `npm run oracle` (a child process, so that memory stays bounded): the cases of one
+// family from one seed, clean and injected, one JSON line per case on stdout.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { ROOT } from '../helpers/run.js';
+import { oracleCases } from './generate.js';
+import { runCase } from './run-case.js';
+
+const { values } = parseArgs({
+  options: { family: { type: 'string' }, seed: { type: 'string', default: '1' }, clean: { type: 'string', default: '2' }, bugs: { type: 'string', default: '4' } },
+});
+await tf.setBackend('cpu');
+const dir = mkdtempSync(join(ROOT, 'test/e2e/.tmp-oracle-'));
+try {
+  const seed = Number(values.seed);
+  for (const c of oracleCases(values.family ?? 'small', seed, Number(values.clean), Number(values.bugs))) {
+    const result = await runCase(dir, c, seed);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
