@@ -29,7 +29,19 @@ if (values.out) writeFileSync(values.out, '');
 
 function runChunk({ family, seed }) {
   return new Promise((done) => {
-    const args = ['--import', 'tsx', 'test/oracle/chunk.ts', '--family', family, '--seed', String(seed), '--clean', values.clean, '--bugs', values.bugs];
+    const args = [
+      '--import',
+      'tsx',
+      'test/oracle/chunk.ts',
+      '--family',
+      family,
+      '--seed',
+      String(seed),
+      '--clean',
+      values.clean,
+      '--bugs',
+      values.bugs,
+    ];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -43,7 +55,16 @@ function runChunk({ family, seed }) {
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l));
-      if (code !== 0) results.push({ id: `${family}#${seed}`, family, bug: null, outcome: 'crash', reason: `chunk exited with ${code}: ${err.slice(-2000)}`, ms: 0, errors: [] });
+      if (code !== 0)
+        results.push({
+          id: `${family}#${seed}`,
+          family,
+          bug: null,
+          outcome: 'crash',
+          reason: `chunk exited with ${code}: ${err.slice(-2000)}`,
+          ms: 0,
+          errors: [],
+        });
       if (values.out) for (const r of results) appendFileSync(values.out, `${JSON.stringify(r)}\n`);
       process.stderr.write(`  ${family} seed ${seed}: ${results.length} cases\n`);
       done(results);
@@ -84,7 +105,7 @@ const familyRows = values.families.split(',').map((family) => {
   ];
 });
 const bugs = results.filter((r) => r.bug !== null);
-const operators = [...new Set(bugs.map((r) => r.bug))].sort();
+const operators = [...new Set(bugs.map((r) => r.bug))].sort((a, b) => a.localeCompare(b));
 const operatorRows = operators.map((bug) => {
   const mine = bugs.filter((r) => r.bug === bug);
   const ran = mine.filter((r) => r.outcome === 'report');
@@ -115,7 +136,11 @@ console.log(
 );
 if (values.show) {
   for (const r of results) {
-    const wrong = r.outcome !== 'report' || (r.bug === null && r.errors.length) || (r.truth?.shown && (!r.found || !r.attributed)) || r.truth?.unmeasurable;
+    const wrong =
+      r.outcome !== 'report' ||
+      (r.bug === null && r.errors.length) ||
+      (r.truth?.shown && (!r.found || !r.attributed)) ||
+      r.truth?.unmeasurable;
     if (!wrong) continue;
     console.log(`\n${r.id} (${r.outcome}${r.reason ? `: ${r.reason.split('\n')[0]}` : ''})`);
     for (const e of r.bug === null ? r.errors : (r.near ?? [])) console.log(`  ${e.slice(0, 300)}`);

@@ -21,7 +21,7 @@ export const gradientFlow: Check = {
   requires: ['determinism'],
   run(ctx) {
     const activations = ctx.probe.model.outputs.map((t) => finalActivation(t.sourceLayer));
-    const losses = outputLosses(ctx.probe.model, activations);
+    const losses = outputLosses(ctx.tf, ctx.probe.model, activations);
     if (ctx.probe.model.trainableWeights.length === 0) return nothingTrainable(ctx);
     const vars = ctx.twin.model.trainableWeights;
     if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the twin has no trainable weights' };

@@ -34,6 +34,7 @@ export const initialLoss: Check = {
     const { tf } = ctx;
     const outputs = ctx.probe.model.outputs;
     const losses = outputLosses(
+      ctx.tf,
       ctx.probe.model,
       outputs.map((t) => finalActivation(t.sourceLayer)),
     );
@@ -50,7 +51,7 @@ export const initialLoss: Check = {
           const y = tf.tensor(out.values, out.shape, 'float32');
           const target = loss.target(tf, out.shape, ctx.seed * 31 + s * 7 + i);
           acc.loss += loss.compute(tf, target, y).dataSync()[0] ?? NaN;
-          acc.chance += chanceLoss(tf, loss.name, target);
+          acc.chance += chanceLoss(tf, loss, target, y.shape);
           acc.count++;
         });
         for (let k = 0; k < out.values.length; k += Math.max(1, Math.floor(out.values.length / 256)))
@@ -67,7 +68,7 @@ export const initialLoss: Check = {
       const name = t.sourceLayer.name;
       const ratio = initial / Math.max(chance, 1e-6);
       const summary = { initial: sig(initial), chance: sig(chance), loss: loss.name, histogram: histogram(acc.values) };
-      const factor = loss.name.endsWith('Crossentropy') ? FACTOR.classification : FACTOR.regression;
+      const factor = loss.targets === 'values' ? FACTOR.regression : FACTOR.classification;
       if (!Number.isFinite(initial) || ratio >= factor) {
         const source = ctx.sourceOf(name);
         findings.push({
@@ -84,19 +85,23 @@ export const initialLoss: Check = {
   },
 };
 
-/** The loss of a prediction that knows nothing, on these targets. */
-function chanceLoss(tf: Tf, name: string, target: Tensor): number {
+/**
+ * The loss of a prediction that knows nothing, on these targets, by the loss itself: the uniform
+ * distribution over C classes (ln C for cross-entropy), 0.5 for a yes/no (ln 2), zero logits, or
+ * the targets' mean for values (their variance under squared error; the median under absolute error).
+ */
+function chanceLoss(tf: Tf, loss: OutputLoss, target: Tensor, shape: number[]): number {
   return tf.tidy(() => {
-    const classes = target.shape[target.rank - 1] ?? 1;
-    if (name === 'categoricalCrossentropy') return Math.log(classes);
-    if (name === 'binaryCrossentropy') return Math.log(2);
-    if (name === 'meanAbsoluteError') {
+    const classes = shape[shape.length - 1] ?? 1;
+    let know: Tensor;
+    if (loss.reads === 'logits') know = tf.zeros(shape);
+    else if (loss.targets === 'one-hot' || loss.targets === 'class-index') know = tf.fill(shape, 1 / classes);
+    else if (loss.targets === 'binary') know = tf.fill(shape, 0.5);
+    else if (loss.name === 'meanAbsoluteError') {
       const values = Array.from(target.dataSync()).sort((a, b) => a - b);
-      const median = values[Math.floor(values.length / 2)] ?? 0;
-      return values.reduce((s, v) => s + Math.abs(v - median), 0) / Math.max(1, values.length);
-    }
-    const { variance } = tf.moments(target);
-    return variance.dataSync()[0] ?? 1;
+      know = tf.fill(shape, values[Math.floor(values.length / 2)] ?? 0);
+    } else know = tf.fill(shape, tf.mean(target).dataSync()[0] ?? 0);
+    return loss.compute(tf, target, know).dataSync()[0] ?? NaN;
   });
 }
 

@@ -6,13 +6,6 @@ import type { Check, CheckContext } from './check.js';
 import { outputLosses, type OutputLoss } from './harness/losses.js';
 import { basePasses } from './harness/samples.js';
 
-/** Losses that read their predictions as probabilities (tfjs has no `fromLogits` for them in compile). */
-const PROBABILITY_LOSSES = new Set([
-  'categoricalCrossentropy',
-  'binaryCrossentropy',
-  'sparseCategoricalCrossentropy',
-  'kullbackLeiblerDivergence',
-]);
 /** Samples whose outputs are compared for a constant output. */
 const SAMPLES = 24;
 
@@ -28,7 +21,7 @@ export const outputActivation: Check = {
   run(ctx) {
     const outputs = ctx.probe.model.outputs;
     const activations = outputs.map((t) => finalActivation(t.sourceLayer));
-    const losses = outputLosses(ctx.probe.model, activations);
+    const losses = outputLosses(ctx.tf, ctx.probe.model, activations);
     const findings: Finding[] = [];
     outputs.forEach((t, i) => {
       const message = mismatch(t.sourceLayer, t.shape, activations[i] ?? 'linear', losses[i] as OutputLoss);
@@ -84,21 +77,28 @@ function mismatch(
     }
   }
   if (!loss.compiled) return null;
-  if (activation === 'sigmoid' && /categoricalCrossentropy$/i.test(loss.name)) {
+  const categorical = loss.targets === 'one-hot' || loss.targets === 'class-index';
+  if (activation === 'sigmoid' && categorical && loss.reads === 'probabilities') {
     return {
       text: `'${name}' ends in sigmoid but the model is compiled with ${loss.name}, which expects one probability distribution over the classes: use softmax (one class per sample) or binaryCrossentropy (several labels per sample)`,
       blame: 'compile',
     };
   }
-  if (activation === 'softmax' && loss.name === 'binaryCrossentropy' && units !== null && units > 1) {
+  if (activation === 'softmax' && loss.targets === 'binary' && loss.reads === 'probabilities' && units !== null && units > 1) {
     return {
-      text: `'${name}' ends in softmax over ${units} units but the model is compiled with binaryCrossentropy, which scores each unit as its own yes/no: use categoricalCrossentropy, or sigmoid for independent labels`,
+      text: `'${name}' ends in softmax over ${units} units but the model is compiled with ${loss.name}, which scores each unit as its own yes/no: use categoricalCrossentropy, or sigmoid for independent labels`,
       blame: 'compile',
     };
   }
-  if (activation === 'linear' && PROBABILITY_LOSSES.has(loss.name)) {
+  if (activation === 'linear' && loss.reads === 'probabilities') {
     return {
-      text: `'${name}' has no final activation (it outputs logits) but ${loss.name} expects probabilities: add ${loss.name === 'binaryCrossentropy' ? 'sigmoid' : 'softmax'} to the output layer`,
+      text: `'${name}' has no final activation (it outputs logits) but ${loss.name} expects probabilities: add ${loss.targets === 'binary' ? 'sigmoid' : 'softmax'} to the output layer`,
+      blame: 'compile',
+    };
+  }
+  if ((activation === 'softmax' || activation === 'sigmoid') && loss.reads === 'logits') {
+    return {
+      text: `'${name}' ends in ${activation} but ${loss.name} expects logits and applies ${activation} itself: it is applied twice, which flattens the gradients; drop the activation from the output layer (or use ${loss.targets === 'binary' ? 'binaryCrossentropy' : 'categoricalCrossentropy'})`,
       blame: 'compile',
     };
   }

@@ -55,9 +55,11 @@ export const overfit: Check = {
     const model = ctx.options.overfitReal ? partlyRealTwin(ctx, ctx.options.overfitReal) : ctx.twin.model;
     const trainer = { ...ctx, model };
     const vars = model.trainableWeights.map((w) => w.read() as Variable);
-    if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'nothing in the twin can learn (gradient-flow says why)' };
+    if (vars.length === 0)
+      return { status: 'skip', runs: 0, findings: [], reason: 'nothing in the twin can learn (gradient-flow says why)' };
     const outputs = ctx.probe.model.outputs;
     const losses = outputLosses(
+      ctx.tf,
       ctx.probe.model,
       outputs.map((t) => finalActivation(t.sourceLayer)),
     );
@@ -282,8 +284,9 @@ function contrast(ctx: CheckContext, inputs: Tensor[]): Tensor[] {
  */
 function hard(ctx: CheckContext, loss: OutputLoss, t: Tensor): Tensor {
   const { tf } = ctx;
-  if (loss.name === 'binaryCrossentropy') return hardLabels(ctx, t);
-  if (loss.name !== 'categoricalCrossentropy') return t.clone();
+  // A loss on values (squared error, ...) reaches the teacher's own outputs exactly: keep them.
+  if (loss.reads === 'values' || loss.targets === 'values') return t.clone();
+  if (loss.targets === 'binary') return hardLabels(ctx, t);
   const classes = t.shape[t.rank - 1] ?? 1;
   const batch = t.shape[0] ?? 1;
   const rows = tf.reshape(t, [batch, -1, classes]);
@@ -298,7 +301,10 @@ function hard(ctx: CheckContext, loss: OutputLoss, t: Tensor): Tensor {
       return pick;
     });
   }
-  return tf.reshape(tf.oneHot(tf.tensor2d(ids, [batch, ids[0]?.length ?? 1], 'int32'), classes).toFloat(), t.shape);
+  const indices = tf.tensor2d(ids, [batch, ids[0]?.length ?? 1], 'int32');
+  // Class indices for a sparse loss ([..., 1], as its targets come), one-hot rows otherwise.
+  if (loss.targets === 'class-index') return tf.reshape(indices.toFloat(), [...t.shape.slice(0, -1), 1]);
+  return tf.reshape(tf.oneHot(indices, classes).toFloat(), t.shape);
 }
 
 function predict(ctx: CheckContext, inputs: Tensor[]): Tensor[] {

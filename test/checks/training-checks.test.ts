@@ -17,6 +17,8 @@ describe('output-activation', () => {
     ['softmaxBinary', "output 'tags'", /binaryCrossentropy/],
     ['logitsCategorical', "output 'logits'", /expects probabilities/],
     ['softmaxOverTime', "output 'probs'", /axis 1/],
+    ['sigmoidSparse', "output 'kinds'", /sigmoid but the model is compiled with sparseCategoricalCrossentropy/],
+    ['softmaxIntoLogitsLoss', "output 'kinds'", /tf\.losses\.softmaxCrossEntropy expects logits and applies softmax itself/],
   ] as const) {
     it(`reports ${exportName} at the line of the user's code`, async () => {
       const report = await runQuiet(fixture('checks/output-activations.ts'), { exportName, only: ['output-activation'] });
@@ -32,6 +34,15 @@ describe('output-activation', () => {
   it('passes a per-step softmax over the classes', async () => {
     const report = await runQuiet(fixture('checks/output-activations.ts'), { only: ['output-activation'] });
     assert.deepEqual(errorsOf(report, 'output-activation'), []);
+  });
+
+  it("passes softmax under a sparse loss and a head under the user's own loss, and says neither was inferred", async () => {
+    const report = await runQuiet(fixture('checks/output-activations.ts'), {
+      exportName: 'sparseAndCustom',
+      only: ['output-activation', 'gradient-flow'],
+    });
+    assert.deepEqual(errorsOf(report, 'output-activation'), []);
+    assert.ok(!report.findings.some((f) => /did not compile/.test(f.message)), JSON.stringify(report.findings));
   });
 });
 

@@ -9,7 +9,12 @@ import { oracleCases } from './generate.js';
 import { runCase } from './run-case.js';
 
 const { values } = parseArgs({
-  options: { family: { type: 'string' }, seed: { type: 'string', default: '1' }, clean: { type: 'string', default: '2' }, bugs: { type: 'string', default: '4' } },
+  options: {
+    family: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    clean: { type: 'string', default: '2' },
+    bugs: { type: 'string', default: '4' },
+  },
 });
 await tf.setBackend('cpu');
 const dir = mkdtempSync(join(ROOT, 'test/e2e/.tmp-oracle-'));

@@ -3,7 +3,7 @@
 // its parameters, with one bug injected or none.
 import fc from 'fast-check';
 import type { BugId, OracleCase, OracleInput } from './case.js';
-import { layerClasses, type LayerOptions } from './user-layers.js';
+import { layerClasses } from './user-layers.js';
 
 export interface Family<P> {
   name: string;
@@ -47,7 +47,8 @@ function renderHead(h: Head, x: string, bug: BugId | null): { code: string; out:
     `  const hidden = tf.layers.dense({ units: ${h.hidden}, activation: 'relu', name: 'hidden'${gateBias} }).apply(${x}) as tf.SymbolicTensor;`,
     `  const out = tf.layers.dense({ units: ${units}, activation: '${activation}', name: 'out'${outInit} }).apply(hidden) as tf.SymbolicTensor;`,
   ].join('\n');
-  const compiled = bug !== null && ['sigmoid-categorical', 'logits-probability-loss', 'softmax-one-unit'].includes(bug) ? true : h.loss !== 'none';
+  const compiled =
+    bug !== null && ['sigmoid-categorical', 'logits-probability-loss', 'softmax-one-unit'].includes(bug) ? true : h.loss !== 'none';
   const compile = compiled ? `  model.compile({ optimizer: 'adam', loss: ${written} });` : '';
   return { code, out: 'out', compile, losses: compiled ? [loss] : [] };
 }
@@ -69,7 +70,7 @@ interface TextRnn {
 }
 
 /** A text classifier: token ids -> a nested encoder (Embedding + LSTM/GRU/Bidirectional) -> head. */
-export const textRnn: Family<TextRnn> = {
+const textRnn: Family<TextRnn> = {
   name: 'text-rnn',
   params: fc.record({
     vocab: fc.integer({ min: 2000, max: 20000 }),
@@ -99,7 +100,9 @@ export const textRnn: Family<TextRnn> = {
     const rnn = (sequences: boolean): string => {
       const cell = p.cell === 'gru' ? 'gru' : 'lstm';
       const inner = `tf.layers.${cell}({ units: ${p.units}${sequences ? ', returnSequences: true' : ''}, name: 'rnn' })`;
-      return p.cell === 'bilstm' ? `tf.layers.bidirectional({ layer: ${inner.replace("name: 'rnn'", "name: 'rnn_cell'")}, name: 'rnn' })` : inner;
+      return p.cell === 'bilstm'
+        ? `tf.layers.bidirectional({ layer: ${inner.replace("name: 'rnn'", "name: 'rnn_cell'")}, name: 'rnn' })`
+        : inner;
     };
     const h = renderHead(p.head, pool ? 'pooled' : 'encoded', bug);
     const padding = p.sides.length === 2 ? 'both' : p.sides[0];
@@ -125,7 +128,9 @@ ${h.compile}
 `;
     // Without a hint the padding side is not known to the tool: it tries both; data here is then
     // padded on the side the family says.
-    const inputs: OracleInput[] = [{ name: 'ids', shape: [p.length], kind: 'ids', vocab: p.vocab, pad: { value: 0, sides: p.hint ? p.sides : ['post', 'pre'] } }];
+    const inputs: OracleInput[] = [
+      { name: 'ids', shape: [p.length], kind: 'ids', vocab: p.vocab, pad: { value: 0, sides: p.hint ? p.sides : ['post', 'pre'] } },
+    ];
     const culprit = bug === 'no-mask-zero' ? 'encoder' : bug === 'pool-over-mask' ? 'pool' : culprits(bug);
     return { source, inputs, ...(culprit ? { culprit } : {}), losses: h.losses };
   },
@@ -133,7 +138,8 @@ ${h.compile}
 
 /** The culprit of the head's bugs. */
 function culprits(bug: BugId | null): string | undefined {
-  if (bug === 'softmax-one-unit' || bug === 'sigmoid-categorical' || bug === 'logits-probability-loss' || bug === 'huge-output-init') return 'out';
+  if (bug === 'softmax-one-unit' || bug === 'sigmoid-categorical' || bug === 'logits-probability-loss' || bug === 'huge-output-init')
+    return 'out';
   if (bug === 'dead-relu-gate') return 'hidden';
   return undefined;
 }
@@ -150,7 +156,7 @@ interface TextCnn {
 }
 
 /** Conv1D n-gram text classifier: ids -> Embedding -> a nested stack of conv1d ('same') -> global max pool -> head. */
-export const textCnn: Family<TextCnn> = {
+const textCnn: Family<TextCnn> = {
   name: 'text-cnn',
   params: fc.record({
     vocab: fc.integer({ min: 2000, max: 20000 }),
@@ -163,7 +169,10 @@ export const textCnn: Family<TextCnn> = {
   bugs: ['dropout-at-inference', 'softmax-one-unit', 'logits-probability-loss', 'freeze-everything', 'huge-output-init'],
   build(p, bug) {
     const convs = p.kernels
-      .map((k, i) => `      tf.layers.conv1d({ filters: ${p.filters}, kernelSize: ${k}, padding: 'same', activation: 'relu', ${i === 0 ? `inputShape: [${p.length ?? 'null'}, ${p.dim}], ` : ''}name: 'conv${i}' }),`)
+      .map(
+        (k, i) =>
+          `      tf.layers.conv1d({ filters: ${p.filters}, kernelSize: ${k}, padding: 'same', activation: 'relu', ${i === 0 ? `inputShape: [${p.length ?? 'null'}, ${p.dim}], ` : ''}name: 'conv${i}' }),`,
+      )
       .join('\n');
     const h = renderHead(p.head, 'features', bug);
     const dropout =
@@ -193,7 +202,12 @@ ${h.compile}
 }
 `;
     const culprit = bug === 'dropout-at-inference' ? 'drop' : culprits(bug);
-    return { source, inputs: [{ name: 'ids', shape: [p.length], kind: 'ids', vocab: p.vocab }], ...(culprit ? { culprit } : {}), losses: h.losses };
+    return {
+      source,
+      inputs: [{ name: 'ids', shape: [p.length], kind: 'ids', vocab: p.vocab }],
+      ...(culprit ? { culprit } : {}),
+      losses: h.losses,
+    };
   },
 };
 
@@ -211,7 +225,7 @@ interface Fusion {
 }
 
 /** Multi-input fusion: image (nested CNN) + text (Embedding + GRU) + tabular (Dense), merged, into a head. */
-export const fusion: Family<Fusion> = {
+const fusion: Family<Fusion> = {
   name: 'fusion',
   params: fc.record({
     size: fc.constantFrom(32, 48, 64),
@@ -233,7 +247,8 @@ export const fusion: Family<Fusion> = {
       )
       .join('\n');
     const h = renderHead(p.head, 'merged', bug);
-    const norm = bug === 'batch-stat-norm' ? layerClasses(['FeatureNorm'], { normAxes: [0] }) : layerClasses(['FeatureNorm'], { normAxes: [-1] });
+    const norm =
+      bug === 'batch-stat-norm' ? layerClasses(['FeatureNorm'], { normAxes: [0] }) : layerClasses(['FeatureNorm'], { normAxes: [-1] });
     const detach = layerClasses(['Detach'], { blockGradient: bug === 'stop-gradient' });
     const parts = bug === 'dead-branch' ? ['imageVec', 'textVec', 'imageVec'] : ['imageVec', 'textVec', 'tabVec'];
     const merged =
@@ -276,7 +291,8 @@ ${h.compile}
       { name: 'tokens', shape: [p.length], kind: 'ids', vocab: p.vocab },
       { name: 'tabular', shape: [p.features], kind: 'float', range: [0, 1] },
     ];
-    const culprit = bug === 'dead-branch' ? 'tabular' : bug === 'batch-stat-norm' ? 'tab_norm' : bug === 'stop-gradient' ? 'image_vec' : culprits(bug);
+    const culprit =
+      bug === 'dead-branch' ? 'tabular' : bug === 'batch-stat-norm' ? 'tab_norm' : bug === 'stop-gradient' ? 'image_vec' : culprits(bug);
     return { source, inputs, ...(culprit ? { culprit } : {}), losses: h.losses };
   },
 };
@@ -291,7 +307,7 @@ interface Siamese {
 }
 
 /** A siamese verifier: one shared conv encoder, L2-normalised, |a - b| and a * b into a sigmoid head. */
-export const siamese: Family<Siamese> = {
+const siamese: Family<Siamese> = {
   name: 'siamese',
   params: fc.record({
     size: fc.constantFrom(32, 48, 64, 80),
@@ -341,7 +357,8 @@ ${convs}
       { name: 'left', shape: [p.size, p.size, p.channels], kind: 'float', range: [0, 1] },
       { name: 'right', shape: [p.size, p.size, p.channels], kind: 'float', range: [0, 1] },
     ];
-    const culprit = bug === 'same-image-twice' ? 'right' : bug === 'stop-gradient' ? 'joined_pass' : bug === 'huge-output-init' ? 'out' : undefined;
+    const culprit =
+      bug === 'same-image-twice' ? 'right' : bug === 'stop-gradient' ? 'joined_pass' : bug === 'huge-output-init' ? 'out' : undefined;
     return { source, inputs, ...(culprit ? { culprit } : {}), losses: ['binaryCrossentropy'] };
   },
 };
@@ -357,7 +374,7 @@ interface Small {
 }
 
 /** A small Sequential classifier where nothing is heavy (the Stack Overflow set's typical model). */
-export const small: Family<Small> = {
+const small: Family<Small> = {
   name: 'small',
   params: fc.record({
     features: fc.integer({ min: 4, max: 64 }),
@@ -366,7 +383,15 @@ export const small: Family<Small> = {
     head,
     log: fc.boolean(),
   }),
-  bugs: ['softmax-one-unit', 'sigmoid-categorical', 'logits-probability-loss', 'freeze-everything', 'dead-relu-gate', 'log-without-epsilon', 'huge-output-init'],
+  bugs: [
+    'softmax-one-unit',
+    'sigmoid-categorical',
+    'logits-probability-loss',
+    'freeze-everything',
+    'dead-relu-gate',
+    'log-without-epsilon',
+    'huge-output-init',
+  ],
   build(p, bug) {
     const h = renderHead(p.head, 'x', bug);
     const log = p.log || bug === 'log-without-epsilon';
@@ -388,7 +413,12 @@ ${h.compile}
 }
 `;
     const culprit = bug === 'log-without-epsilon' ? 'log_scale' : culprits(bug);
-    return { source, inputs: [{ name: 'features', shape: [p.features], kind: 'float', range: [0, 1] }], ...(culprit ? { culprit } : {}), losses: h.losses };
+    return {
+      source,
+      inputs: [{ name: 'features', shape: [p.features], kind: 'float', range: [0, 1] }],
+      ...(culprit ? { culprit } : {}),
+      losses: h.losses,
+    };
   },
 };
 
@@ -401,9 +431,13 @@ interface Vae {
 }
 
 /** A variational autoencoder: the encoder is a nested model holding the user's sampling layer. */
-export const vae: Family<Vae> = {
+const vae: Family<Vae> = {
   name: 'vae',
-  params: fc.record({ features: fc.constantFrom(64, 196, 784), hidden: fc.constantFrom(64, 128, 256), latent: fc.integer({ min: 2, max: 16 }) }),
+  params: fc.record({
+    features: fc.constantFrom(64, 196, 784),
+    hidden: fc.constantFrom(64, 128, 256),
+    latent: fc.integer({ min: 2, max: 16 }),
+  }),
   bugs: ['noise-at-inference'],
   build(p, bug) {
     const source = `import * as tf from '@tensorflow/tfjs';
@@ -450,7 +484,7 @@ interface Frames {
 }
 
 /** Per-frame CNN + LSTM over a clip: TimeDistributed, or time folded into the batch by hand and back. */
-export const frames: Family<Frames> = {
+const frames: Family<Frames> = {
   name: 'frames',
   params: fc.record({
     steps: fc.integer({ min: 4, max: 10 }),
@@ -509,7 +543,7 @@ interface Seq2seq {
 }
 
 /** Encoder-decoder translation: the encoder's LSTM states (returnState) start the decoder (initialState). */
-export const seq2seq: Family<Seq2seq> = {
+const seq2seq: Family<Seq2seq> = {
   name: 'seq2seq',
   params: fc.record({
     vocabIn: fc.integer({ min: 500, max: 5000 }),

@@ -4,7 +4,13 @@
 import type { BugId, Operator } from './case.js';
 
 export const OPERATORS: Record<BugId, Operator> = {
-  'no-mask-zero': { id: 'no-mask-zero', check: 'masking', severity: 'error', truth: 'padding', describe: 'Embedding without maskZero on 0-padded ids' },
+  'no-mask-zero': {
+    id: 'no-mask-zero',
+    check: 'masking',
+    severity: 'error',
+    truth: 'padding',
+    describe: 'Embedding without maskZero on 0-padded ids',
+  },
   'pool-over-mask': {
     id: 'pool-over-mask',
     check: 'masking',
@@ -12,7 +18,13 @@ export const OPERATORS: Record<BugId, Operator> = {
     truth: 'padding',
     describe: 'global average pooling over masked steps (it ignores the mask)',
   },
-  'softmax-one-unit': { id: 'softmax-one-unit', check: 'output-activation', severity: 'error', truth: 'output-activation', describe: 'softmax over a single unit' },
+  'softmax-one-unit': {
+    id: 'softmax-one-unit',
+    check: 'output-activation',
+    severity: 'error',
+    truth: 'output-activation',
+    describe: 'softmax over a single unit',
+  },
   'sigmoid-categorical': {
     id: 'sigmoid-categorical',
     check: 'output-activation',
@@ -34,7 +46,13 @@ export const OPERATORS: Record<BugId, Operator> = {
     truth: 'nothing-trainable',
     describe: 'a freezing loop that freezes every layer, the new head included',
   },
-  'dead-relu-gate': { id: 'dead-relu-gate', check: 'activation-health', severity: 'warning', truth: 'dead-units', describe: 'a ReLU gate with a strongly negative bias' },
+  'dead-relu-gate': {
+    id: 'dead-relu-gate',
+    check: 'activation-health',
+    severity: 'warning',
+    truth: 'dead-units',
+    describe: 'a ReLU gate with a strongly negative bias',
+  },
   'huge-output-init': {
     id: 'huge-output-init',
     check: 'initial-loss',
@@ -42,7 +60,13 @@ export const OPERATORS: Record<BugId, Operator> = {
     truth: 'initial-loss',
     describe: 'an output layer initialised with randomNormal stddev 1 (saturated from the start)',
   },
-  'dead-branch': { id: 'dead-branch', check: 'input-relevance', severity: 'error', truth: 'input-irrelevant', describe: 'an input whose branch never reaches an output' },
+  'dead-branch': {
+    id: 'dead-branch',
+    check: 'input-relevance',
+    severity: 'error',
+    truth: 'input-irrelevant',
+    describe: 'an input whose branch never reaches an output',
+  },
   'same-image-twice': {
     id: 'same-image-twice',
     check: 'input-relevance',
@@ -62,7 +86,7 @@ export const OPERATORS: Record<BugId, Operator> = {
     check: 'determinism',
     severity: 'error',
     truth: 'determinism',
-    describe: "a sampling layer that draws noise at inference too (ignores `training`)",
+    describe: 'a sampling layer that draws noise at inference too (ignores `training`)',
   },
   'dropout-at-inference': {
     id: 'dropout-at-inference',
@@ -71,7 +95,13 @@ export const OPERATORS: Record<BugId, Operator> = {
     truth: 'determinism',
     describe: 'dropout applied whatever `training` says',
   },
-  'stop-gradient': { id: 'stop-gradient', check: 'gradient-flow', severity: 'error', truth: 'gradient', describe: 'a custom gradient that blocks the gradient' },
+  'stop-gradient': {
+    id: 'stop-gradient',
+    check: 'gradient-flow',
+    severity: 'error',
+    truth: 'gradient',
+    describe: 'a custom gradient that blocks the gradient',
+  },
   'decoder-sees-future': {
     id: 'decoder-sees-future',
     check: 'causality',
@@ -79,7 +109,13 @@ export const OPERATORS: Record<BugId, Operator> = {
     truth: 'future',
     describe: 'a decoder over its causal input that reads later steps (bidirectional)',
   },
-  'log-without-epsilon': { id: 'log-without-epsilon', check: 'finite', severity: 'error', truth: 'non-finite', describe: 'log of a value that can be 0, without an epsilon' },
+  'log-without-epsilon': {
+    id: 'log-without-epsilon',
+    check: 'finite',
+    severity: 'error',
+    truth: 'non-finite',
+    describe: 'log of a value that can be 0, without an epsilon',
+  },
   'unfold-mixes-batch': {
     id: 'unfold-mixes-batch',
     check: 'batch-independence',

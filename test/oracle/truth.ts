@@ -19,7 +19,9 @@ export interface Verdict {
 
 /** The real composite: the module's default export run with real initialisers. */
 export async function buildReal(tf: Tf, file: string, seed: number): Promise<LayersModel> {
-  const mod = (await tsImport(`${pathToFileURL(file).href}?real`, import.meta.url)) as { default: () => LayersModel | Promise<LayersModel> };
+  const mod = (await tsImport(`${pathToFileURL(file).href}?real`, import.meta.url)) as {
+    default: () => LayersModel | Promise<LayersModel>;
+  };
   return withRealInitializers(tf, () => mod.default(), seed);
 }
 
@@ -145,7 +147,10 @@ function measure(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: 
       const together = outputsOf(model, x);
       let worst = 0;
       for (let i = 0; i < 3; i++) {
-        const alone = outputsOf(model, x.map((t) => tf.slice(t, i, 1)));
+        const alone = outputsOf(
+          model,
+          x.map((t) => tf.slice(t, i, 1)),
+        );
         const rows = together.map((v) => v.subarray((i * v.length) / 3, ((i + 1) * v.length) / 3));
         worst = Math.max(worst, largestDifference(rows, alone));
       }
@@ -181,7 +186,8 @@ function measure(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: 
         return { shown: worst === 0, effect: out[0] as number };
       }
       if (c.bug === 'sigmoid-categorical') {
-        for (let b = 0; b < 8; b++) worst = Math.max(worst, Math.abs(out.subarray(b * units, (b + 1) * units).reduce((s, v) => s + v, 0) - 1));
+        for (let b = 0; b < 8; b++)
+          worst = Math.max(worst, Math.abs(out.subarray(b * units, (b + 1) * units).reduce((s, v) => s + v, 0) - 1));
         return { shown: worst > 0.05, effect: worst };
       }
       // Logits: values outside [0, 1] reach a loss that takes them as probabilities.
@@ -196,7 +202,8 @@ function measure(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: 
       const target = binary
         ? tf.round(tf.randomUniform(out.shape, 0, 1, 'float32', seed))
         : tf.oneHot(tf.randomUniform([out.shape[0] ?? 1], 0, classes, 'int32', seed) as Tensor1D, classes).toFloat();
-      const loss = (binary ? tf.metrics.binaryCrossentropy(target, out) : tf.metrics.categoricalCrossentropy(target, out)).mean().dataSync()[0] ?? NaN;
+      const loss =
+        (binary ? tf.metrics.binaryCrossentropy(target, out) : tf.metrics.categoricalCrossentropy(target, out)).mean().dataSync()[0] ?? NaN;
       const chance = binary ? Math.log(2) : Math.log(classes);
       const ratio = loss / chance;
       return { shown: !Number.isFinite(ratio) || ratio >= 2, effect: ratio };
@@ -234,7 +241,10 @@ function measure(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: 
       const t = Math.floor(steps / 2);
       const future = tf.concat([tf.slice(x[index]!, [0, 0], [-1, t + 1]), tf.slice(y[index]!, [0, t + 1], [-1, -1])], 1);
       const a = outputsOf(model, x);
-      const b = outputsOf(model, x.map((v, i) => (i === index ? future : v)));
+      const b = outputsOf(
+        model,
+        x.map((v, i) => (i === index ? future : v)),
+      );
       const [outA] = a;
       const [outB] = b;
       if (!outA || !outB) return { shown: false, effect: 0 };

@@ -60,7 +60,10 @@ describe('probe: a model with nothing expensive', () => {
     assert.deepEqual(report.components, []);
     assert.equal(report.ok, true, JSON.stringify(report.findings));
     assert.ok(report.checks.every((c) => c.status !== 'fail'));
-    assert.ok(report.twin.notes.some((n) => /nothing expensive to stub/.test(n)), report.twin.notes.join('; '));
+    assert.ok(
+      report.twin.notes.some((n) => /nothing expensive to stub/.test(n)),
+      report.twin.notes.join('; '),
+    );
   });
 });
 
