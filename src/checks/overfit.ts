@@ -22,6 +22,8 @@ const BLOW_UP = 10;
 const PATIENCE = 10;
 /** Steps allowed for one sample, then for two. */
 const MAX_STEPS = { one: 100, two: 200 };
+/** A loss that never gets below this share of where it started does not move: learning is blocked. */
+const STUCK = 0.95;
 /** "Near zero": the loss above its floor has come down to this share of where it started. */
 const NEAR_ZERO = 0.05;
 /** How far the teacher's weights are from the twin's: this many times each weight's typical size (at least 0.1). */
@@ -48,7 +50,7 @@ interface Phase {
  */
 export const overfit: Check = {
   id: 'overfit',
-  proves: 'the twin drives the loss near zero on one sample, then on two samples with different targets',
+  proves: 'the twin can learn one sample, then two with different targets: an error only when its loss does not move at all',
   // An output that cannot take the targets' values (or is constant) is reported there already.
   requires: ['output-activation'],
   run(ctx) {
@@ -86,23 +88,44 @@ export const overfit: Check = {
       }
       const failed = !one.reached ? one : two && !two.reached ? two : null;
       if (!failed) return { status: 'pass', runs: one.steps + (two?.steps ?? 0), findings: [] };
-      const causes = likelyCauses(ctx);
       const source = outputs.length === 1 ? ctx.sourceOf(outputs[0]?.sourceLayer.name ?? '') : undefined;
       const first = failed.curve[0] ?? NaN;
-      const last = failed.curve[failed.curve.length - 1] ?? NaN;
+      const best = Math.min(...failed.curve.filter(Number.isFinite));
+      const what = failed.samples === 1 ? 'a single sample' : 'two samples with different targets';
+      const curve = { samples: failed.samples, steps: failed.steps, lossCurve: sampleCurve(failed.curve) };
+      const runs = one.steps + (two?.steps ?? 0);
+      // Evidence of a blocked path: the loss does not move at all. A loss that comes down but not
+      // to near zero is a 2-unit twin learning slowly, not a bug of the model.
+      if (!(first > 0) || best > STUCK * first) {
+        return {
+          status: 'fail',
+          runs,
+          findings: [
+            {
+              check: 'overfit',
+              severity: 'error',
+              ...outputsPlace(outputs),
+              ...(source ? { source } : {}),
+              message:
+                `the twin cannot fit ${what}: in ${failed.steps} steps its loss does not move (from ${sig(first)}, at best ${sig(best)}): something blocks learning. ` +
+                `Likely causes: ${likelyCauses(ctx).join('; ')}`,
+              counterexample: curve,
+            },
+          ],
+        };
+      }
       return {
-        status: 'fail',
-        runs: one.steps + (two?.steps ?? 0),
+        status: 'pass',
+        runs,
         findings: [
           {
             check: 'overfit',
-            severity: 'error',
+            severity: 'info',
             ...outputsPlace(outputs),
-            ...(source ? { source } : {}),
             message:
-              `the twin cannot fit ${failed.samples === 1 ? 'a single sample' : 'two samples with different targets'}: in ${failed.steps} steps its loss went from ${sig(first)} to ${sig(last)} ` +
-              `(${sig((100 * last) / first)}% left, near zero is ${100 * NEAR_ZERO}%). Likely causes: ${causes.join('; ')}`,
-            counterexample: { samples: failed.samples, steps: failed.steps, lossCurve: sampleCurve(failed.curve) },
+              `the twin learns ${what} but slowly: in ${failed.steps} steps its loss came down from ${sig(first)} to ${sig(best)} (${sig((100 * best) / first)}% left, near zero is ${100 * NEAR_ZERO}%); ` +
+              `a twin of 2-unit stubs can be slow where the real model is not, so this is no finding against the model`,
+            counterexample: curve,
           },
         ],
       };
