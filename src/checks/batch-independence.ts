@@ -4,7 +4,7 @@ import type { Check, CheckContext } from './check.js';
 import { maxDifference, sampleOf } from './harness/compare.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import { firstDifference, formatDifference } from './harness/pass-diff.js';
-import { chartEvery, chartInputGradients } from './harness/gradient-chart.js';
+import { chartEvery, chartInputGradients, weightedSum } from './harness/gradient-chart.js';
 import { propertyCheck, type Violation } from './harness/property-check.js';
 import { tensorNames } from './harness/tensor-names.js';
 
@@ -78,7 +78,7 @@ function dependsOnOtherSamples(
   const charts = chartInputGradients(
     ctx,
     inputs,
-    (outputs) => tf.addN(outputs.map((o) => tf.sum(tf.slice(o, i, 1)))) as Scalar,
+    (outputs) => tf.addN(outputs.map((o) => weightedSum(tf, tf.slice(o, i, 1)))) as Scalar,
     (j) => j === chosen,
     unchartable,
   );

@@ -4,7 +4,7 @@ import type { Check, CheckContext } from './check.js';
 import { alignedDifference } from './harness/compare.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import { formatDifference } from './harness/pass-diff.js';
-import { chartEvery, chartInputGradients } from './harness/gradient-chart.js';
+import { chartEvery, chartInputGradients, weightedSum } from './harness/gradient-chart.js';
 import { propertyCheck } from './harness/property-check.js';
 import type { TensorValue } from './harness/runner.js';
 import { tensorNames } from './harness/tensor-names.js';
@@ -108,7 +108,9 @@ function seesFutureByGradient(
     ctx,
     inputs,
     (outputs) => {
-      const parts = outputs.filter((o) => o.rank >= 3 && o.shape[1] === steps).map((o) => tf.sum(tf.slice(o, [0, 0], [-1, t + 1])));
+      const parts = outputs
+        .filter((o) => o.rank >= 3 && o.shape[1] === steps)
+        .map((o) => weightedSum(tf, tf.slice(o, [0, 0], [-1, t + 1])));
       return (parts.length ? tf.addN(parts) : tf.scalar(0)) as Scalar;
     },
     (j) => j === i,

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Check } from './check.js';
-import { makeInputs } from './harness/fake-inputs.js';
+import { makeInputs, otherIds } from './harness/fake-inputs.js';
 import { exactDifference } from './harness/pass-diff.js';
 import { propertyCheck } from './harness/property-check.js';
 
@@ -18,10 +18,16 @@ export const inputRelevance: Check = {
         const base = ctx.passes.get(sample, inputs);
         if (base.error) return null;
         for (const [j, plan] of space.plans.entries()) {
-          // Two other draws: fresh values, and for floats the same scaled by 10 (a layer that
-          // rounds or clips may not move on small changes, yet depends on the input).
-          const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff });
-          const draws = [fresh[j], plan.values.kind === 'float' && fresh[j] ? tf.mul(fresh[j] as Tensor, 10) : undefined];
+          // Other values for input j, each one different: for ids every id replaced by another one;
+          // for floats a fresh draw, and the same scaled by 10 (a layer that rounds or clips may
+          // not move on small changes, yet depends on the input).
+          const otherSeed = (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff;
+          const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed });
+          const given = inputs[j] as Tensor;
+          const draws =
+            plan.values.kind === 'int'
+              ? [otherIds(tf, plan, given, otherSeed)]
+              : [fresh[j], fresh[j] ? tf.mul(fresh[j] as Tensor, 10) : undefined];
           try {
             const moved = draws.some((draw) => {
               if (!draw) return false;

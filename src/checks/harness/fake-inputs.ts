@@ -125,15 +125,61 @@ export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[]
       if (padded && plan.sequence) fillPadding(ints, shape, sample, plan.sequence.pad);
       return plan.dtype === 'int32' ? tf.tensor(ints, shape, 'int32') : tf.tensor(Float32Array.from(ints), shape, 'float32');
     }
-    if (!padded && lo === 0 && hi === 1 && plan.dtype === 'float32') {
-      // A read-only view of the pool: nothing writes into an input tensor.
-      return tf.tensor(noise, shape, 'float32');
-    }
-    const values = new Float32Array(size);
-    for (let j = 0; j < size; j++) values[j] = lo + (noise[j] ?? 0) * (hi - lo);
+    const values = structured(noise, shape[0] ?? 1, lo, hi, mix(sample.dataSeed, i + 101));
     if (padded && plan.sequence) fillPadding(values, shape, sample, plan.sequence.pad);
     return tf.tensor(values, shape, plan.dtype === 'int32' ? 'int32' : 'float32');
   });
+}
+
+/**
+ * Float values in [lo, hi] with structure per sample, as real data has: each sample its own level,
+ * contrast and a slow ramp across its values, over the pool's noise; clipped to the range, so the
+ * range's edges themselves occur. (I.i.d. noise alone gives every sample the same mean to three
+ * decimals: after global pooling every fake sample would look alike.)
+ */
+function structured(noise: Float32Array, batch: number, lo: number, hi: number, seed: number): Float32Array {
+  const values = new Float32Array(noise.length);
+  const per = noise.length / batch;
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return ((state ^ (state >>> 13)) >>> 0) / 4294967296;
+  };
+  for (let b = 0; b < batch; b++) {
+    const level = 0.15 + 0.7 * next();
+    const contrast = 0.3 + 0.9 * next();
+    const ramp = (next() - 0.5) * 0.6;
+    const offset = b * per;
+    for (let k = 0; k < per; k++) {
+      const v = level + contrast * ((noise[offset + k] as number) - 0.5) + ramp * (k / per - 0.5);
+      values[offset + k] = lo + (v < 0 ? 0 : v > 1 ? 1 : v) * (hi - lo);
+    }
+  }
+  return values;
+}
+
+/**
+ * Other integer values for an input, each one different from the value it replaces (never the same
+ * class or id drawn again) and never the padding value; padded steps stay padding.
+ */
+export function otherIds(tf: Tf, plan: InputPlan, input: Tensor, seed: number): Tensor {
+  const { lo, hi } = plan.values;
+  const range = hi - lo;
+  const pad = plan.sequence?.pad;
+  const before = input.dataSync();
+  const after = new Int32Array(before.length);
+  const noise = window(before.length, seed);
+  for (let k = 0; k < before.length; k++) {
+    const v = before[k] as number;
+    if (v === pad || range < 2) {
+      after[k] = v;
+      continue;
+    }
+    let w = lo + ((v - lo + 1 + Math.floor((noise[k] ?? 0) * (range - 1))) % range);
+    if (w === pad) w = lo + ((w - lo + 1) % range);
+    after[k] = w === v ? lo + ((v - lo + 1) % range) : w;
+  }
+  return plan.dtype === 'int32' ? tf.tensor(after, input.shape, 'int32') : tf.tensor(Float32Array.from(after), input.shape, 'float32');
 }
 
 /** Whether any sample of the batch has fewer real steps than the sequence holds. */

@@ -1,6 +1,6 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { freeingTapeOnError } from '../../tfjs/gradients.js';
-import { onGradientBackend } from '../../tfjs/tf-instance.js';
+import { onGradientBackend, type Tf } from '../../tfjs/tf-instance.js';
 import type { CheckContext } from '../check.js';
 
 /**
@@ -42,6 +42,16 @@ export function chartInputGradients(
       return null;
     }
   });
+}
+
+/**
+ * A scalar that depends on every value of `t`: the sum of its values each weighted by a fixed
+ * positive weight. A plain sum would not do: a softmax row always sums to 1, so its gradient is zero
+ * whatever the input, and the chart would be blind behind every softmax output.
+ */
+export function weightedSum(tf: Tf, t: Tensor): Scalar {
+  const weights = tf.randomUniform(t.shape, 0.5, 1.5, 'float32', 20261201);
+  return tf.sum(tf.mul(t, weights)) as Scalar;
 }
 
 /** Inputs with more values per sample than this are not charted. */
