@@ -44,7 +44,8 @@ export const denseTemplate: Template = {
       units: k,
       name: `${ctx.prefix}_core`,
       kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed(3) }),
-      biasInitializer: 'zeros',
+      // A seeded bias: with none, the core's output is proportional to its input, and a normalisation after the stub would make every sample alike.
+      biasInitializer: tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: ctx.seed(4) }),
     });
     core.build([null, k]);
     core.built = true;

@@ -125,7 +125,7 @@ export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[]
       if (padded && plan.sequence) fillPadding(ints, shape, sample, plan.sequence.pad);
       return plan.dtype === 'int32' ? tf.tensor(ints, shape, 'int32') : tf.tensor(Float32Array.from(ints), shape, 'float32');
     }
-    const values = structured(noise, shape[0] ?? 1, lo, hi, mix(sample.dataSeed, i + 101));
+    const values = structured(noise, shape[0] ?? 1, shape[shape.length - 1] ?? 1, lo, hi, mix(sample.dataSeed, i + 101));
     if (padded && plan.sequence) fillPadding(values, shape, sample, plan.sequence.pad);
     return tf.tensor(values, shape, plan.dtype === 'int32' ? 'int32' : 'float32');
   });
@@ -133,11 +133,12 @@ export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[]
 
 /**
  * Float values in [lo, hi] with structure per sample, as real data has: each sample its own level,
- * contrast and a slow ramp across its values, over the pool's noise; clipped to the range, so the
+ * contrast, a slow ramp across its values and an offset per channel (last axis: colour casts,
+ * feature means), over the pool's noise; clipped to the range, so the
  * range's edges themselves occur. (I.i.d. noise alone gives every sample the same mean to three
  * decimals: after global pooling every fake sample would look alike.)
  */
-function structured(noise: Float32Array, batch: number, lo: number, hi: number, seed: number): Float32Array {
+function structured(noise: Float32Array, batch: number, channels: number, lo: number, hi: number, seed: number): Float32Array {
   const values = new Float32Array(noise.length);
   const per = noise.length / batch;
   let state = seed >>> 0;
@@ -149,9 +150,10 @@ function structured(noise: Float32Array, batch: number, lo: number, hi: number, 
     const level = 0.15 + 0.7 * next();
     const contrast = 0.3 + 0.9 * next();
     const ramp = (next() - 0.5) * 0.6;
+    const cast = Float64Array.from({ length: Math.min(channels, per) }, () => (next() - 0.5) * 0.4);
     const offset = b * per;
     for (let k = 0; k < per; k++) {
-      const v = level + contrast * ((noise[offset + k] as number) - 0.5) + ramp * (k / per - 0.5);
+      const v = level + (cast[k % cast.length] as number) + contrast * ((noise[offset + k] as number) - 0.5) + ramp * (k / per - 0.5);
       values[offset + k] = lo + (v < 0 ? 0 : v > 1 ? 1 : v) * (hi - lo);
     }
   }
