@@ -189,7 +189,10 @@ export function makeMiniStubClass(tf: Tf): MiniStubClass {
         if (x) out = tf.tidy(() => tf.notEqual(x, tf.zerosLike(x)));
       }
       const n = this.spec.outputShapes.length;
-      return (n === 1 ? out : new Array<Tensor | null>(n).fill(out)) as Tensor | Tensor[];
+      if (n === 1) return out as Tensor;
+      // A recurrent layer's returned states carry no mask (tfjs: [output mask, null, ...]).
+      if (this.spec.recurrent?.returnState) return [out, ...new Array<null>(n - 1).fill(null)] as unknown as Tensor[];
+      return new Array<Tensor | null>(n).fill(out) as Tensor[];
     }
 
     override get trainableWeights(): tfjs.LayerVariable[] {

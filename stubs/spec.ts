@@ -41,6 +41,10 @@ export interface StubSpec {
     returnSequences: boolean;
     goBackwards: boolean;
     bidirectional: boolean;
+    /** The original returns its final states after its output (h, and c for an LSTM). */
+    returnState?: boolean;
+    /** The original starts from initial states, given as the inputs after the sequence (h, and c for an LSTM). */
+    initialState?: boolean;
   };
   embedding?: { inputDim: number; maskZero: boolean };
   /**

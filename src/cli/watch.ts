@@ -34,20 +34,23 @@ export async function watch(file: string, options: Options, io: WatchIo): Promis
   const once = async (trigger: { file: string; at: number } | null): Promise<void> => {
     running = true;
     const started = trigger?.at ?? performance.now();
+    // The watchers are armed before anything is printed: a save made as soon as the result shows
+    // must not fall between the two.
     try {
       const report = await run(file, options, { ...io.hooks, onFiles: (f) => (files = f) });
       const ms = Math.round(performance.now() - started);
+      running = false;
+      arm();
       if (!previous || !trigger) io.print(io.render(report));
       else io.print(`${stamp()} ${relative(process.cwd(), trigger.file)} changed -> ${changes(previous, report)} (${ms} ms from the save)`);
       previous = report;
     } catch (e) {
+      running = false;
       if (!isScaffoldError(e)) throw e;
+      arm();
       io.print(`${stamp()} ${formatError(e)}`);
       previous = null; // the next good run prints the whole summary again
-    } finally {
-      running = false;
     }
-    arm();
   };
 
   const arm = (): void => {

@@ -21,6 +21,10 @@ export interface RecurrentFacts {
   returnSequences: boolean;
   goBackwards: boolean;
   bidirectional: boolean;
+  /** Returns its final states after its output. */
+  returnState: boolean;
+  /** Takes initial states after the sequence. */
+  initialState: boolean;
 }
 
 export interface EmbeddingFacts {

@@ -33,5 +33,10 @@ function componentOf(layer: Layer, builtins: ReadonlySet<unknown>, minParams: nu
   const inner = wrappedLayer(layer);
   if (inner && isModel(inner)) return inner;
   if (!builtins.has(layer.constructor)) return undefined;
+  // A heavy layer inside TimeDistributed is stubbed per step and the wrapper kept (a stub of the
+  // whole wrapper would mix the steps). Bidirectional stays whole: its stub is bidirectional.
+  if (inner && layer.getClassName() === 'TimeDistributed' && builtins.has(inner.constructor)) {
+    return inner.countParams() >= minParams ? inner : undefined;
+  }
   return layer.countParams() >= minParams ? layer : undefined;
 }

@@ -36,12 +36,15 @@ export function probe(discovered: Discovered, ctx: Pick<RunContext, 'tf' | 'opts
 
 function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[], file: string): ComponentInfo {
   const wrapper = layer === node.layer ? undefined : node.layer;
-  // A component inside a wrapper sees one time step: take the inner model's own boundary shapes.
+  // A component inside a wrapper sees one time step: a nested model's own boundary shapes, or a
+  // layer's shapes without the wrapper's time axis.
+  const step = (shape: readonly (number | null)[]): Shape => [shape[0] ?? null, ...shape.slice(2)];
   const inputs = wrapper && isModel(layer) ? layer.inputs : node.inputs;
   const outputs = wrapper && isModel(layer) ? layer.outputs : node.outputs;
-  const inputShapes = inputs.map((t) => [...t.shape] as Shape);
+  const perStep = wrapper !== undefined && !isModel(layer);
+  const inputShapes = inputs.map((t) => (perStep ? step(t.shape) : ([...t.shape] as Shape)));
   const inputDtypes = inputs.map((t) => t.dtype as DType);
-  const outputShapes = outputs.map((t) => [...t.shape] as Shape);
+  const outputShapes = outputs.map((t) => (perStep ? step(t.shape) : ([...t.shape] as Shape)));
   const innerClasses = isModel(layer)
     ? layer.layers.map((l) => l.getClassName())
     : [wrappedLayer(layer)?.getClassName() ?? layer.getClassName()];
@@ -66,7 +69,8 @@ function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[]
     params: layer.countParams(),
   };
   if (wrapper) info.wrapper = wrapper.name;
-  const recurrent = kind === 'recurrent' ? recurrentFacts(layer, outputShapes[0] ?? []) : undefined;
+  const recurrent =
+    kind === 'recurrent' ? recurrentFacts(layer, outputShapes[0] ?? [], inputShapes.length, outputShapes.length) : undefined;
   if (recurrent) info.recurrent = recurrent;
   const embedding = kind === 'embedding' ? embeddingFacts(layer) : undefined;
   if (embedding) info.embedding = embedding;
@@ -75,7 +79,7 @@ function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[]
   return info;
 }
 
-function recurrentFacts(layer: Layer, outputShape: Shape): RecurrentFacts {
+function recurrentFacts(layer: Layer, outputShape: Shape, inputs: number, outputs: number): RecurrentFacts {
   const rnn = isModel(layer) ? [...layer.layers].reverse().find((l) => RECURRENT_CLASSES.test(l.getClassName())) : layer;
   const config = (rnn?.getConfig() ?? {}) as { layer?: { className?: string; config?: Record<string, unknown> }; goBackwards?: boolean };
   const bidirectional = rnn?.getClassName() === 'Bidirectional';
@@ -86,6 +90,9 @@ function recurrentFacts(layer: Layer, outputShape: Shape): RecurrentFacts {
     returnSequences: outputShape.length === 3,
     goBackwards: Boolean(cellConfig?.goBackwards) && !isModel(layer),
     bidirectional,
+    // Only a layer itself (not a model holding one) shows its states at its boundary.
+    returnState: !isModel(layer) && outputs > 1,
+    initialState: !isModel(layer) && inputs > 1,
   };
 }
 

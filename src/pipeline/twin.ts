@@ -51,10 +51,20 @@ export function buildTwin(tf: Tf, probe: ProbeResult, file: string, seed: number
     return input;
   });
   for (const node of probe.nodes) {
-    const layer = byHolder.get(node.layer) ?? node.layer;
+    const stub = byHolder.get(node.layer);
+    const layer = stub ?? node.layer;
     twinLayers.set(node.layer.name, layer);
     const args = node.inputs.map((t) => mapped(tensors, t));
-    const out = layer.apply(args.length === 1 ? (args[0] as SymbolicTensor) : args, mapArgs(node.callArgs, tensors));
+    const kwargs = mapArgs(node.callArgs, tensors);
+    // An RNN's initial states (and constants) are both inputs of its node and keyword arguments:
+    // tfjs's RNN takes them by keyword only, a stub as its inputs after the sequence.
+    const byKeyword = kwargs['initialState'] != null || kwargs['constants'] != null;
+    if (stub) {
+      delete kwargs['initialState'];
+      delete kwargs['constants'];
+    }
+    const input = byKeyword && !stub ? (args[0] as SymbolicTensor) : args.length === 1 ? (args[0] as SymbolicTensor) : args;
+    const out = layer.apply(input, kwargs);
     const outs = (Array.isArray(out) ? out : [out]) as SymbolicTensor[];
     node.outputs.forEach((t, i) => {
       const twinTensor = outs[i];

@@ -37,6 +37,23 @@ interface StepCache {
  * differentiable with respect to `x` and the weights.
  */
 export function jsRnn(tf: Tf, x: Tensor, mask: Tensor | null, weights: RnnWeights[], options: RnnOptions): Tensor {
+  return jsRnnWithState(tf, x, mask, weights, options, []).output;
+}
+
+/**
+ * The recurrence with initial states given (`initial`: [h0] or, for an LSTM, [h0, c0], each
+ * [batch, units]; none: zeros) and the final states returned (the state after the last real step,
+ * as a layer with `returnState` gives it), unidirectional when states are given. Differentiable
+ * with respect to `x`, the initial states and the weights.
+ */
+export function jsRnnWithState(
+  tf: Tf,
+  x: Tensor,
+  mask: Tensor | null,
+  weights: RnnWeights[],
+  options: RnnOptions,
+  initial: Tensor[],
+): { output: Tensor; states: Tensor[] } {
   const [batch, steps, features] = x.shape as [number, number, number];
   const units = (weights[0]?.recurrentKernel.shape[0] ?? 0) as number;
   const runs = options.bidirectional ? [options.goBackwards, !options.goBackwards] : [options.goBackwards];
@@ -45,21 +62,46 @@ export function jsRnn(tf: Tf, x: Tensor, mask: Tensor | null, weights: RnnWeight
   const maskSteps = mask ? mask.size / batch : steps; // a longer mask: tfjs uses its first `steps` entries
   const real = (b: number, t: number): boolean => !maskValues || (maskValues[b * maskSteps + t] ?? 0) !== 0;
   const flat = weights.flatMap((w) => [w.kernel, w.recurrentKernel, w.bias]);
+  const stateCount = options.cell === 'lstm' ? 2 : 1;
+  const outWidth = runs.length * units;
+  const outSize = options.returnSequences ? steps * outWidth : outWidth;
+  // One output tensor (customGrad takes one): per sample the output, then h, then c (LSTM).
+  const packedWidth = outSize + stateCount * units;
+  const given = initial.length;
   const op = tf.customGrad(((...args: Tensor[]) => {
     const xs = (args[0] as Tensor).dataSync() as Float32Array;
-    const ws = args.slice(1, 1 + flat.length).map((t) => t.dataSync() as Float32Array);
+    const starts = args.slice(1, 1 + given).map((t) => t.dataSync() as Float32Array);
+    const ws = args.slice(1 + given, 1 + given + flat.length).map((t) => t.dataSync() as Float32Array);
     const caches: StepCache[][][] = [];
-    const out = forward(options, dims, xs, ws, real, caches);
-    const shape = options.returnSequences ? [batch, steps, runs.length * units] : [batch, runs.length * units];
+    const { out, final } = forward(options, dims, xs, ws, real, caches, starts);
+    const packed = new Float32Array(batch * packedWidth);
+    for (let b = 0; b < batch; b++) {
+      packed.set(out.subarray(b * outSize, (b + 1) * outSize), b * packedWidth);
+      final.forEach((f, i) => packed.set(f.subarray(b * units, (b + 1) * units), b * packedWidth + outSize + i * units));
+    }
     return {
-      value: tf.tensor(out, shape, 'float32'),
+      value: tf.tensor(packed, [batch, packedWidth], 'float32'),
       gradFunc: (dy: Tensor) => {
-        const grads = backward(options.cell, options.returnSequences, dims, xs, ws, real, caches, dy.dataSync() as Float32Array);
-        return [tf.tensor(grads[0] as Float32Array, x.shape, 'float32'), ...grads.slice(1).map((g, i) => tf.tensor(g, (flat[i] as Tensor).shape, 'float32'))];
+        const d = dy.dataSync() as Float32Array;
+        const dOut = new Float32Array(batch * outSize);
+        const dFinal = Array.from({ length: stateCount }, () => new Float32Array(batch * units));
+        for (let b = 0; b < batch; b++) {
+          dOut.set(d.subarray(b * packedWidth, b * packedWidth + outSize), b * outSize);
+          dFinal.forEach((f, i) => f.set(d.subarray(b * packedWidth + outSize + i * units, b * packedWidth + outSize + (i + 1) * units), b * units));
+        }
+        const grads = backward(options.cell, options.returnSequences, dims, xs, ws, real, caches, dOut, dFinal);
+        return [
+          tf.tensor(grads.dx, x.shape, 'float32'),
+          ...grads.dInitial.slice(0, given).map((g, i) => tf.tensor(g, (initial[i] as Tensor).shape, 'float32')),
+          ...grads.dws.map((g, i) => tf.tensor(g, (flat[i] as Tensor).shape, 'float32')),
+        ];
       },
     };
   }) as unknown as Parameters<Tf['customGrad']>[0]);
-  return (op as unknown as (...t: Tensor[]) => Tensor)(x, ...flat);
+  const packed = (op as unknown as (...t: Tensor[]) => Tensor)(x, ...initial, ...flat);
+  const output = tf.reshape(tf.slice(packed, [0, 0], [batch, outSize]), options.returnSequences ? [batch, steps, outWidth] : [batch, outWidth]);
+  const states = Array.from({ length: stateCount }, (_, i) => tf.slice(packed, [0, outSize + i * units], [batch, units]));
+  return { output, states };
 }
 
 function forward(
@@ -69,10 +111,12 @@ function forward(
   ws: Float32Array[],
   real: (b: number, t: number) => boolean,
   caches: StepCache[][][],
-): Float32Array {
+  starts: Float32Array[] = [],
+): { out: Float32Array; final: Float32Array[] } {
   const { batch, steps, features, units, width, runs } = d;
   const outWidth = runs.length * units;
   const out = new Float32Array(options.returnSequences ? batch * steps * outWidth : batch * outWidth);
+  const final = [new Float32Array(batch * units), new Float32Array(batch * units)];
   const z = new Float64Array(width);
   runs.forEach((reverse, r) => {
     const [K, R, B] = [ws[3 * r], ws[3 * r + 1], ws[3 * r + 2]] as Float32Array[];
@@ -80,8 +124,8 @@ function forward(
     for (let b = 0; b < batch; b++) {
       const perSample: StepCache[] = [];
       (caches[r] as StepCache[][])[b] = perSample;
-      let h: Float64Array = new Float64Array(units);
-      let c: Float64Array = new Float64Array(units);
+      let h: Float64Array = starts[0] ? Float64Array.from(starts[0].subarray(b * units, (b + 1) * units)) : new Float64Array(units);
+      let c: Float64Array = starts[1] ? Float64Array.from(starts[1].subarray(b * units, (b + 1) * units)) : new Float64Array(units);
       for (let k = 0; k < steps; k++) {
         const t = reverse ? steps - 1 - k : k;
         if (real(b, t)) {
@@ -105,9 +149,13 @@ function forward(
         }
       }
       if (!options.returnSequences) for (let u = 0; u < units; u++) out[b * outWidth + r * units + u] = h[u] as number;
+      if (r === 0) {
+        (final[0] as Float32Array).set(h, b * units);
+        (final[1] as Float32Array).set(c, b * units);
+      }
     }
   });
-  return out;
+  return { out, final: options.cell === 'lstm' ? final : final.slice(0, 1) };
 }
 
 /** The new h of a step (LSTM and SimpleRNN keep it in `c`'s sibling; see step). */
@@ -171,8 +219,10 @@ function backward(
   real: (b: number, t: number) => boolean,
   caches: StepCache[][][],
   dy: Float32Array,
-): Float32Array[] {
+  dFinal: Float32Array[] = [],
+): { dx: Float32Array; dws: Float32Array[]; dInitial: Float32Array[] } {
   const { batch, steps, features, units, width, runs } = d;
+  const dInitial = [new Float32Array(batch * units), new Float32Array(batch * units)];
   const outWidth = runs.length * units;
   const dx = new Float32Array(xs.length);
   const dws = ws.map((w) => new Float64Array(w.length));
@@ -184,6 +234,13 @@ function backward(
       const dh = new Float64Array(units);
       const dc = new Float64Array(units);
       if (!returnSequences) for (let u = 0; u < units; u++) dh[u] = dy[b * outWidth + r * units + u] as number;
+      // The returned final states (first run): their gradients enter after the last step.
+      if (r === 0) {
+        for (let u = 0; u < units; u++) {
+          dh[u] = (dh[u] as number) + (dFinal[0]?.[b * units + u] ?? 0);
+          dc[u] = (dc[u] as number) + (dFinal[1]?.[b * units + u] ?? 0);
+        }
+      }
       for (let k = steps - 1; k >= 0; k--) {
         if (returnSequences) {
           const at = r === 0 ? k : steps - 1 - k;
@@ -246,7 +303,12 @@ function backward(
         }
         dh.set(dhPrev);
       }
+      // What reaches the first step is the gradient of the initial states.
+      if (r === 0) {
+        (dInitial[0] as Float32Array).set(dh, b * units);
+        (dInitial[1] as Float32Array).set(dc, b * units);
+      }
     }
   });
-  return [dx, ...dws.map((w) => Float32Array.from(w))];
+  return { dx, dws: dws.map((w) => Float32Array.from(w)), dInitial };
 }

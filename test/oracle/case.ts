@@ -49,7 +49,8 @@ export type BugId =
   | 'stop-gradient'
   | 'decoder-sees-future'
   | 'log-without-epsilon'
-  | 'unfold-mixes-batch';
+  | 'unfold-mixes-batch'
+  | 'stale-mask-into-decoder';
 
 export interface Operator {
   id: BugId;

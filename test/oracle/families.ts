@@ -552,8 +552,12 @@ const seq2seq: Family<Seq2seq> = {
     lengthOut: fc.integer({ min: 6, max: 20 }),
     units: fc.constantFrom(32, 64, 128, 256),
   }),
-  bugs: ['decoder-sees-future', 'no-mask-zero'],
+  // Clean: the source is not padded and not masked. With maskZero on the encoder's embedding, tfjs
+  // hands the encoder's mask to the decoder too (its executor shares one mask between layers): the
+  // decoder then skips target steps where the source was padded (stale-mask-into-decoder).
+  bugs: ['decoder-sees-future', 'stale-mask-into-decoder'],
   build(p, bug) {
+    const stale = bug === 'stale-mask-into-decoder';
     const decoder =
       bug === 'decoder-sees-future'
         ? `tf.layers.bidirectional({ layer: tf.layers.lstm({ units: ${p.units / 2}, returnSequences: true, name: 'dec_cell' }), name: 'dec_rnn' }).apply(decEmb) as tf.SymbolicTensor`
@@ -565,7 +569,7 @@ export const mini = { inputs: { target_in: { int: [1, ${p.vocabOut}], causal: tr
 export default function build(): tf.LayersModel {
   const source = tf.input({ shape: [${p.lengthIn}], dtype: 'int32', name: 'source' });
   const targetIn = tf.input({ shape: [${p.lengthOut}], dtype: 'int32', name: 'target_in' });
-  const encEmb = tf.layers.embedding({ inputDim: ${p.vocabIn}, outputDim: 64, maskZero: ${bug !== 'no-mask-zero'}, name: 'enc_embed' }).apply(source) as tf.SymbolicTensor;
+  const encEmb = tf.layers.embedding({ inputDim: ${p.vocabIn}, outputDim: 64, maskZero: ${stale}, name: 'enc_embed' }).apply(source) as tf.SymbolicTensor;
   const [, h, c] = tf.layers.lstm({ units: ${p.units}, returnState: true, name: 'enc_rnn' }).apply(encEmb) as tf.SymbolicTensor[];
   const decEmb = tf.layers.embedding({ inputDim: ${p.vocabOut}, outputDim: 32, name: 'dec_embed' }).apply(targetIn) as tf.SymbolicTensor;
   const decoded = ${decoder};
@@ -576,10 +580,16 @@ export default function build(): tf.LayersModel {
 }
 `;
     const inputs: OracleInput[] = [
-      { name: 'source', shape: [p.lengthIn], kind: 'ids', vocab: p.vocabIn, pad: { value: 0, sides: ['post', 'pre'] } },
+      {
+        name: 'source',
+        shape: [p.lengthIn],
+        kind: 'ids',
+        vocab: p.vocabIn,
+        ...(stale ? { pad: { value: 0, sides: ['post', 'pre'] as ('post' | 'pre')[] } } : {}),
+      },
       { name: 'target_in', shape: [p.lengthOut], kind: 'ids', vocab: p.vocabOut, causal: true },
     ];
-    const culprit = bug === 'decoder-sees-future' ? 'dec_rnn' : bug === 'no-mask-zero' ? 'enc_embed' : undefined;
+    const culprit = bug === 'decoder-sees-future' || stale ? 'dec_rnn' : undefined;
     return { source, inputs, ...(culprit ? { culprit } : {}), losses: ['categoricalCrossentropy'] };
   },
 };

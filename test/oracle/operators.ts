@@ -116,6 +116,13 @@ export const OPERATORS: Record<BugId, Operator> = {
     truth: 'non-finite',
     describe: 'log of a value that can be 0, without an epsilon',
   },
+  'stale-mask-into-decoder': {
+    id: 'stale-mask-into-decoder',
+    check: 'mask-provenance',
+    severity: 'error',
+    truth: 'padding',
+    describe: "an encoder's mask (maskZero) reaching the decoder, which tfjs hands every later layer",
+  },
   'unfold-mixes-batch': {
     id: 'unfold-mixes-batch',
     check: 'batch-independence',

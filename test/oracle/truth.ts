@@ -15,6 +15,8 @@ export interface Verdict {
   effect: number;
   /** The truth could not be measured for this case (an operator without a test for its inputs). */
   unmeasurable?: string;
+  /** The real model threw while the effect was measured (the message). */
+  thrown?: string;
 }
 
 /** The real composite: the module's default export run with real initialisers. */
@@ -110,6 +112,9 @@ export function confirm(tf: Tf, model: LayersModel, c: OracleCase, op: Operator,
   tf.engine().startScope();
   try {
     return measure(tf, model, c, op, seed);
+  } catch (e) {
+    // The real model throws on real data: the bug shows as plainly as it can.
+    return { shown: true, effect: Infinity, thrown: (e as Error).message };
   } finally {
     tf.engine().endScope();
   }

@@ -23,7 +23,14 @@ describe('probe: the tracker example', async () => {
     assert.equal(motion?.kind, 'recurrent');
     assert.equal(motion?.params, 4 * 256 * (16 + 256 + 1));
     assert.deepEqual(motion?.masking, { supports: true, consumes: true, emits: 'none' });
-    assert.deepEqual(motion?.recurrent, { cell: 'lstm', returnSequences: false, goBackwards: false, bidirectional: false });
+    assert.deepEqual(motion?.recurrent, {
+      cell: 'lstm',
+      returnSequences: false,
+      goBackwards: false,
+      bidirectional: false,
+      returnState: false,
+      initialState: false,
+    });
     assert.equal(byName.get('fuse')?.kind, 'dense');
   });
 

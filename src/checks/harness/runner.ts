@@ -155,7 +155,11 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
       const index = s.calls.get(layer) ?? 0;
       s.calls.set(layer, index + 1);
       let out: Tensor | Tensor[];
-      const identity = s.record ? { inputs: (newInputs ?? list0).map((t) => t.dataSync()), mask: mask ? mask.dataSync() : null } : null;
+      // Tensors passed by keyword (an RNN's initial states and constants) are inputs too.
+      const byKeyword = keywordTensors(kwargs);
+      const identity = s.record
+        ? { inputs: [...(newInputs ?? list0), ...byKeyword].map((t) => t.dataSync()), mask: mask ? mask.dataSync() : null }
+        : null;
       const narrow = s.options.stubsOnly === true || s.options.row !== undefined;
       const before = narrow && !stub ? undefined : s.reuse?.calls.get(name)?.[index];
       const batch = list0[0]?.shape[0] ?? 1;
@@ -244,6 +248,16 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
       }
     },
   };
+}
+
+/** The tensors a layer call gets by keyword (an RNN's `initialState` and `constants`), in a fixed order. */
+function keywordTensors(kwargs: Kwargs | undefined): Tensor[] {
+  if (!kwargs) return [];
+  return ['initialState', 'constants'].flatMap((key) => {
+    const value = kwargs[key];
+    const list = Array.isArray(value) ? value : value == null ? [] : [value];
+    return list.filter((v): v is Tensor => typeof v === 'object' && v !== null && 'dataSync' in v);
+  });
 }
 
 function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean, options: ReuseOptions): Session {
