@@ -91,7 +91,11 @@ export function makeMiniStubClass(tf: Tf): MiniStubClass {
     constructor(args: MiniStubArgs) {
       const spec = normalizeSpec(args.spec);
       const template = checkSpec(spec);
-      super(args.trainable === undefined ? { name: args.name ?? spec.name } : { name: args.name ?? spec.name, trainable: args.trainable });
+      super({
+        name: args.name ?? spec.name,
+        ...(args.trainable === undefined ? {} : { trainable: args.trainable }),
+        ...(spec.batchInputShape ? { batchInputShape: spec.batchInputShape } : {}),
+      });
       this.spec = spec;
       this.template = template;
       this.core = null;

@@ -47,6 +47,8 @@ export interface StubSpec {
     initialState?: boolean;
   };
   embedding?: { inputDim: number; maskZero: boolean };
+  /** The first layer of a Sequential needs its input shape: the original's (batch axis included). */
+  batchInputShape?: StubShape;
   /**
    * Parameter count of the original. When given, the stub keeps its own trainable parameters at
    * or below 1% of it (shrinking its tiny core when needed).

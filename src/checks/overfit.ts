@@ -155,7 +155,7 @@ function phase(
     tf.dispose(inputs);
     return 'no-difference';
   }
-  const floor = ctx.tf.tidy(() => total(ctx, losses, targets, targets).dataSync()[0] ?? 0);
+  const floor = ctx.tf.tidy(() => lossFloor(ctx, losses, targets));
   const curve: number[] = [];
   let reached = false;
   let steps = 0;
@@ -344,6 +344,18 @@ function partlyRealTwin(ctx: CheckContext, name: string): LayersModel {
     });
   }
   return ctx.twinWithReal(name).model;
+}
+
+/**
+ * The lowest loss the targets allow: the loss of the targets as their own prediction (not zero
+ * for every loss), zero for class indices (no prediction has their shape).
+ */
+function lossFloor(ctx: CheckContext, losses: OutputLoss[], targets: Tensor[]): number {
+  return targets.reduce((sum, t, j) => {
+    const loss = losses[j] as OutputLoss;
+    if (loss.targets === 'class-index') return sum;
+    return sum + (loss.compute(ctx.tf, t, t).dataSync()[0] ?? 0);
+  }, 0);
 }
 
 function total(ctx: CheckContext, losses: OutputLoss[], targets: Tensor[], outputs: Tensor[]): Scalar {

@@ -85,6 +85,12 @@ function construct(layer: GraphLayer, input: WiringInput, helper: string): Code 
   // A wrapper holding a component: the wrapper stays, built around the stub.
   if (spec.components.some((c) => c.wrapper === layer.name)) return builtIn(layer.className, layer.name, layer.config, input, helper, 0);
   if (layer.component) throw new Error(`scaffold-mini: layer '${layer.name}' is marked as a component but has no stub spec`);
+  if (layer.layered) {
+    throw new Error(
+      `generated mode cannot rebuild '${layer.name}', a nested model stubbed layer by layer, from the probed graph; ` +
+        'the rewritten mode can, when its expensive layers are built where the tool finds them (their own `.apply(` lines, or the `layers: [...]` of tf.sequential)',
+    );
+  }
   if (layer.custom) {
     const cls = input.classes.get(layer.className);
     if (!cls) {

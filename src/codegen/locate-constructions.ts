@@ -28,6 +28,12 @@ export function locateConstructions(parsed: ParsedComposite, components: readonl
   });
   const found: Construction[] = [];
   for (const component of components) {
+    if (component.within) {
+      const part = partOfSequential(parsed, applyCalls, component, component.within);
+      if (!part.ok) return part;
+      found.push({ component, node: part.value });
+      continue;
+    }
     if (component.applySites.length === 0) return fail(`no \`.apply(\` site was recorded for component '${component.name}'`);
     let node: Expression | undefined;
     for (const site of component.applySites) {
@@ -50,6 +56,39 @@ export function locateConstructions(parsed: ParsedComposite, components: readonl
   }
   const clash = sharedOrNested(found);
   return clash ? fail(clash) : ok(found);
+}
+
+/**
+ * A part of a nested Sequential: element `index` of the `layers: [...]` literal of the
+ * `tf.sequential({...})` that builds it (found from the Sequential's own apply site).
+ */
+function partOfSequential(
+  parsed: ParsedComposite,
+  applyCalls: readonly CallExpression[],
+  component: TwinComponent,
+  within: NonNullable<TwinComponent['within']>,
+): Resolved<Expression> {
+  const { tm, file } = parsed;
+  const site = within.applySites[0];
+  if (!site) return fail(`no \`.apply(\` site was recorded for '${within.name}', which holds '${component.name}'`);
+  if (!sameFile(site.file, parsed.path)) return fail(`'${within.name}', which holds '${component.name}', is applied in another file`);
+  const call = findApplyCall(file, applyCalls, site, within.name);
+  if (!call.ok) return call;
+  const { wrapper, ...rest } = component;
+  const built = constructionAt(tm, call.value, { ...rest, name: within.name });
+  if (!built.ok) return fail(`'${within.name}': ${built.reason}`);
+  const args = tm.Node.isCallExpression(built.value) ? (built.value.getArguments() as Node[]) : [];
+  const config = args[0] && unwrap(tm, args[0]);
+  const layers = config && tm.Node.isObjectLiteralExpression(config) ? config.getProperty('layers') : undefined;
+  const list = layers && tm.Node.isPropertyAssignment(layers) ? layers.getInitializer() : undefined;
+  const array = list ? unwrap(tm, list) : undefined;
+  const item = array && tm.Node.isArrayLiteralExpression(array) ? array.getElements()[within.index] : undefined;
+  if (!item)
+    return fail(
+      `'${component.name}' is layer ${within.index} of '${within.name}', which is not built with a \`layers: [...]\` list at ${where(built.value)}`,
+    );
+  const made = construction(tm, item, 0);
+  return made.ok && wrapper !== undefined ? wrappedLayer(tm, made.value, wrapper) : made;
 }
 
 /** Paths of one file (a stack trace may name it through a symlink, or the other way round). */

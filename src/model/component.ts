@@ -41,7 +41,8 @@ export interface ComponentInfo {
   className: string;
   /** When the component sits inside a wrapper (`TimeDistributed`, `Bidirectional`): the wrapper layer's name. */
   wrapper?: string;
-  kind: StubTemplate;
+  /** The stub template, or `layered`: a nested model stubbed layer by layer inside (see `layered`). */
+  kind: StubTemplate | 'layered';
   inputShapes: Shape[];
   inputDtypes: DType[];
   outputShapes: Shape[];
@@ -52,5 +53,11 @@ export interface ComponentInfo {
   params: number;
   recurrent?: RecurrentFacts;
   embedding?: EmbeddingFacts;
+  /**
+   * A nested model no single stub stands in for faithfully (it holds the user's own layer, its
+   * outputs end in different activations, or no template fits its shapes): its own expensive
+   * layers are stubbed, and everything else in it (the user's layers among them) stays.
+   */
+  layered?: { reason: string; parts: ComponentInfo[] };
   source?: SourceLocation;
 }

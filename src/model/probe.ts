@@ -1,5 +1,6 @@
 import type { LayersModel, layers } from '@tensorflow/tfjs';
 import type { ComponentInfo } from './component.js';
+import type { ApplySites } from './composite.js';
 import type { GraphNode } from './graph.js';
 import type { Boundary } from './report.js';
 import type { SourceLocation } from './source.js';
@@ -22,6 +23,8 @@ export interface Discovered {
   builtins: ReadonlySet<unknown>;
   nodes: GraphNode[];
   components: FoundComponent[];
+  /** Where the user's code applied each layer (for the components of nested models too). */
+  applySites: ApplySites;
 }
 
 /** A component found in the composite, with the tfjs objects the twin needs. */
@@ -32,6 +35,8 @@ export interface ProbedComponent {
   /** The layer applied in the top-level graph: the component, or the wrapper that holds it. */
   holder: layers.Layer;
   applySites: SourceLocation[];
+  /** A layered component (info.layered): its own graph, probed like a composite. */
+  inner?: ProbeResult;
 }
 
 /** The probe stage's output: every component described, and every boundary around them. */

@@ -13,6 +13,11 @@ export interface TwinComponent {
   stub: StubSpec;
   /** Every place in the user's file where `.apply(` was called on the component (or on its wrapper). */
   applySites: SourceLocation[];
+  /**
+   * A layer of a nested Sequential stubbed layer by layer: it is that model's layer number `index`,
+   * built where the Sequential is (its `layers: [...]`), not applied by the user's code.
+   */
+  within?: { name: string; index: number; applySites: SourceLocation[] };
 }
 
 /** A reference to one output tensor of one node of a layer, as tfjs keeps it. */
@@ -34,6 +39,8 @@ export interface GraphSpec {
     custom: boolean;
     /** Replaced by a stub (see TwinSpec.components). */
     component: boolean;
+    /** A nested model stubbed layer by layer inside (its parts are in TwinSpec.components). */
+    layered?: boolean;
     /** Applications of the layer in this graph, in topological order, with tfjs's own node numbering (`nodeIndex`; without it, application order). */
     nodes: { nodeIndex?: number; inbound: TensorRef[]; callArgs: Record<string, unknown> }[];
   }[];

@@ -6,6 +6,8 @@ export interface Twin {
   model: LayersModel;
   /** Component name -> its stub spec and the stub layer in the twin. */
   stubs: Map<string, { spec: StubSpec; layer: layers.Layer }>;
+  /** Layered component name -> its own twin (applied in its place; its model is a layer of this twin). */
+  layered: Map<string, Twin>;
   /** Id of a tensor of the original graph -> the twin's tensor in its place. */
   tensors: Map<number, SymbolicTensor>;
   /** Name of a layer of the original graph -> the layer applied in its place in the twin. */

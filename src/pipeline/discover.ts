@@ -25,7 +25,7 @@ export function discover(loaded: Pick<LoadedComposite, 'model' | 'applySites'>, 
     if (!layer) continue;
     components.push({ layer, holder: node.layer, node, applySites: loaded.applySites.get(node.layer) ?? [] });
   }
-  return { model, builtins: ctx.builtins, nodes, components };
+  return { model, builtins: ctx.builtins, nodes, components, applySites: loaded.applySites };
 }
 
 function componentOf(layer: Layer, builtins: ReadonlySet<unknown>, minParams: number): Layer | undefined {

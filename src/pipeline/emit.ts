@@ -4,11 +4,12 @@ import { cachedTwin, fingerprintLine, twinFingerprint } from '../codegen/twin-ca
 import { deserializeError, type SerializedError } from '../errors.js';
 import type { LoadedComposite } from '../model/composite.js';
 import type { Emitted, TypeErrorAt } from '../model/emitted.js';
-import type { ProbeResult } from '../model/probe.js';
+import type { ProbedComponent, ProbeResult } from '../model/probe.js';
+import type { LayersModel } from '@tensorflow/tfjs';
 import type { RunContext } from '../model/run-context.js';
 import type { DType, Shape } from '../model/shape.js';
 import type { Twin } from '../model/twin.js';
-import type { GraphSpec, TwinSpec } from '../model/twin-spec.js';
+import type { GraphSpec, TwinComponent, TwinSpec } from '../model/twin-spec.js';
 import { packageInfo } from '../package-info.js';
 
 /** What emitting needs from the earlier stages. */
@@ -90,24 +91,42 @@ function twinSpec({ loaded, probed, twin }: EmitInput, { opts }: Pick<RunContext
     compositeFile: opts.file,
     exportName: loaded.exportName,
     exportKind: loaded.exportKind,
-    components: probed.components.map((c) => {
-      const stub = twin.stubs.get(c.info.name);
-      if (!stub) throw new Error(`internal: no stub for ${c.info.name}`);
-      return {
-        name: c.info.name,
-        type: c.info.type,
-        className: c.info.className,
-        ...(c.info.wrapper ? { wrapper: c.info.wrapper } : {}),
-        stub: stub.spec,
-        applySites: c.applySites,
-      };
-    }),
+    components: stubbedParts(probed, twin),
     graph: graphSpec(probed),
   };
 }
 
+/**
+ * Every component the twin replaces with a stub; a layered component's own stubbed parts instead
+ * of it (a part of a nested Sequential says where in it: its layers are not applied by the user).
+ */
+function stubbedParts(probed: ProbeResult, twin: Twin, parent?: ProbedComponent): TwinComponent[] {
+  return probed.components.flatMap((c) => {
+    const inner = twin.layered.get(c.info.name);
+    if (inner && c.inner) return stubbedParts(c.inner, inner, c);
+    const stub = twin.stubs.get(c.info.name);
+    if (!stub) throw new Error(`internal: no stub for ${c.info.name}`);
+    const sequential = parent && parent.layer.getClassName() === 'Sequential' ? (parent.layer as LayersModel) : undefined;
+    const index = sequential ? sequential.layers.indexOf(c.holder) : -1;
+    return [
+      {
+        name: c.info.name,
+        type: c.info.type,
+        className: c.info.className,
+        ...(c.info.wrapper ? { wrapper: c.info.wrapper } : {}),
+        // The first layer of a Sequential carries the Sequential's input shape.
+        stub: index === 0 ? { ...stub.spec, batchInputShape: stub.spec.inputShapes[0] ?? [null] } : stub.spec,
+        applySites: c.applySites,
+        ...(parent && index >= 0 ? { within: { name: parent.info.name, index, applySites: parent.applySites } } : {}),
+      },
+    ];
+  });
+}
+
 function graphSpec(probed: ProbeResult): GraphSpec {
-  const components = new Set(probed.components.map((c) => c.holder));
+  // Layered components are not one stub: in the graph they are layers like any other.
+  const components = new Set(probed.components.filter((c) => !c.inner).map((c) => c.holder));
+  const layeredHolders = new Set(probed.components.filter((c) => c.inner).map((c) => c.holder));
   const layers = new Map<string, GraphSpec['layers'][number]>();
   for (const node of probed.nodes) {
     const name = node.layer.name;
@@ -125,6 +144,7 @@ function graphSpec(probed: ProbeResult): GraphSpec {
         config,
         custom: !probed.builtins.has(node.layer.constructor),
         component: components.has(node.layer),
+        ...(layeredHolders.has(node.layer) ? { layered: true } : {}),
         nodes: [],
       };
       layers.set(name, entry);

@@ -1,4 +1,4 @@
-import type { SymbolicTensor, layers } from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
 import type { ComponentInfo, EmbeddingFacts, RecurrentFacts } from '../model/component.js';
 import type { GraphNode } from '../model/graph.js';
 import type { Discovered, ProbedComponent, ProbeResult } from '../model/probe.js';
@@ -6,13 +6,15 @@ import type { Boundary } from '../model/report.js';
 import type { RunContext } from '../model/run-context.js';
 import type { DType, Shape } from '../model/shape.js';
 import type { SourceLocation } from '../model/source.js';
+import { stubProblem } from '../stubbing/fit.js';
 import { chooseTemplate } from '../stubbing/registry.js';
 import { RECURRENT_CLASSES } from '../stubbing/strategy.js';
 import { finalActivation, isModel } from '../tfjs/activation.js';
 import { carriedMasks } from '../tfjs/carried-masks.js';
-import { wrappedLayer } from '../tfjs/graph.js';
+import { walkable, wrappedLayer } from '../tfjs/graph.js';
 import { maskBehaviour } from '../tfjs/mask-behaviour.js';
 import type { Tf } from '../tfjs/tf-instance.js';
+import { discover } from './discover.js';
 
 type Layer = layers.Layer;
 
@@ -23,15 +25,48 @@ type Layer = layers.Layer;
  */
 export function probe(discovered: Discovered, ctx: Pick<RunContext, 'tf' | 'opts'>): ProbeResult {
   const { model, nodes } = discovered;
-  const components: ProbedComponent[] = discovered.components.map((c) => ({
-    layer: c.layer,
-    holder: c.holder,
-    applySites: c.applySites,
-    info: describe(ctx.tf, c.layer, c.node, c.applySites, ctx.opts.file),
-  }));
+  const components: ProbedComponent[] = discovered.components.map((c) => {
+    const info = describe(ctx.tf, c.layer, c.node, c.applySites, ctx.opts.file);
+    const base = { layer: c.layer, holder: c.holder, applySites: c.applySites };
+    const nested = c.layer;
+    const reason = isModel(nested) ? layeredReason(ctx.tf, nested, info, discovered.builtins) : null;
+    if (!reason || !isModel(nested)) return { ...base, info };
+    // Stubbed around what it holds: its own graph, probed like a composite.
+    const own = walkable(ctx.tf, nested);
+    const inner = probe(
+      discover({ model: own, applySites: discovered.applySites }, { builtins: discovered.builtins, opts: ctx.opts }),
+      ctx,
+    );
+    return { ...base, inner, info: { ...info, kind: 'layered', layered: { reason, parts: inner.components.map((p) => p.info) } } };
+  });
   const masked = carriedMasks(ctx.tf, model, nodes);
   const crossing = boundaries(nodes, components, model, masked);
   return { model, builtins: discovered.builtins, nodes, components, boundaries: crossing.list, boundaryTensors: crossing.ids, masked };
+}
+
+/**
+ * Why a nested model must be stubbed layer by layer inside instead of as one stub, or null: it
+ * holds a layer of the user's own (a stub would make it disappear), its outputs end in different
+ * activations (a stub has one), or no stub of its template fits its shapes.
+ */
+function layeredReason(tf: Tf, model: LayersModel, info: ComponentInfo, builtins: ReadonlySet<unknown>): string | null {
+  const own = userLayerIn(model, builtins);
+  if (own) return `it holds your layer '${own}'`;
+  const activations = [...new Set(model.outputs.map((t) => finalActivation(t.sourceLayer)))];
+  if (activations.length > 1) return `its outputs end in different activations (${activations.join(', ')})`;
+  const problem = stubProblem(tf, info);
+  return problem ? `no single stub fits it (${problem})` : null;
+}
+
+/** The name of a layer of the user's own class in a model (nested models searched too), if any. */
+function userLayerIn(model: LayersModel, builtins: ReadonlySet<unknown>): string | undefined {
+  for (const layer of model.layers) {
+    if (isModel(layer)) {
+      const inner = userLayerIn(layer, builtins);
+      if (inner) return inner;
+    } else if (!builtins.has(layer.constructor)) return layer.name;
+  }
+  return undefined;
 }
 
 function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[], file: string): ComponentInfo {

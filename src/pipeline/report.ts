@@ -19,6 +19,8 @@ export interface ReportInput {
 export function report({ probed, twin, checked, emitted, timings }: ReportInput, ctx: Pick<RunContext, 'tf' | 'opts' | 'backend'>): Report {
   const { opts } = ctx;
   const components: ReportComponent[] = probed.components.map((c) => {
+    const inner = twin.layered.get(c.info.name);
+    if (inner) return { ...c.info, stub: { template: 'layered', params: inner.params } };
     const stub = twin.stubs.get(c.info.name);
     return { ...c.info, stub: { template: stub?.spec.template ?? c.info.kind, params: stub?.layer.countParams() ?? 0 } };
   });

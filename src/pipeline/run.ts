@@ -1,4 +1,6 @@
 import { resolveOptions } from '../config.js';
+import { isScaffoldError } from '../errors.js';
+import type { Emitted } from '../model/emitted.js';
 import type { Options } from '../model/options.js';
 import type { RunHooks } from '../model/progress.js';
 import type { Report } from '../model/report.js';
@@ -40,7 +42,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const emitting = opts.emit ? emit({ loaded, probed, twin }, ctx) : null;
   emitting?.catch(() => undefined); // awaited below; keeps an early failure from being unhandled meanwhile
   const checked = await check({ loaded, probed, twin }, ctx);
-  const emitted = emitting ? await emitting : null;
+  const { emitted, note } = emitting ? await settled(emitting) : { emitted: null, note: null };
   if (emitted) {
     ms.emit = emitted.ms;
     hooks.onProgress?.({ phase: 'emit', ms: emitted.ms });
@@ -54,6 +56,23 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
     emitMs: ms.emit ?? 0,
   };
   const result = report({ probed, twin, checked, emitted, timings }, ctx);
+  if (note) result.twin.notes.push(note);
   if (emitted) await emitted.write(result, checked.files);
   return result;
+}
+
+/** Errors of emitting that stop the run: the user's own file would be overwritten, or a write failed. */
+const FATAL_EMIT = new Set(['E_WOULD_OVERWRITE', 'E_WRITE']);
+
+/**
+ * The emitted twin, or why it could not be written: a twin the code generator cannot express is
+ * its limitation, not a fault of the model, so the checks' verdict stands and a note says so.
+ */
+async function settled(emitting: Promise<Emitted>): Promise<{ emitted: Emitted | null; note: string | null }> {
+  try {
+    return { emitted: await emitting, note: null };
+  } catch (e) {
+    if (isScaffoldError(e) && FATAL_EMIT.has(e.code)) throw e;
+    return { emitted: null, note: `the twin could not be written, the checks ran on it all the same: ${(e as Error).message}` };
+  }
 }

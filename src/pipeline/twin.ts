@@ -20,13 +20,28 @@ export function twin(probed: ProbeResult, ctx: Pick<RunContext, 'tf' | 'opts'>):
  * (the user's own layers, masking, merges, ...) applied as in the original, in the same order.
  * With `keepReal`, that one component is kept real (for `overfit`, when the user asks).
  */
-export function buildTwin(tf: Tf, probe: ProbeResult, file: string, seed: number, options: { keepReal?: string } = {}): Twin {
+export function buildTwin(
+  tf: Tf,
+  probe: ProbeResult,
+  file: string,
+  seed: number,
+  options: { keepReal?: string; name?: string } = {},
+): Twin {
   const runtime = defineStubs(tf);
   const stubs = new Map<string, { spec: StubSpec; layer: Layer }>();
+  const layered = new Map<string, Twin>();
   const byHolder = new Map<Layer, Layer>();
   probe.components.forEach((component, index) => {
     // `keepReal`: this component stays itself (its weights are drawn again below, as a reused layer's).
     if (component.info.name === options.keepReal) return;
+    if (component.inner) {
+      // Stubbed around what it holds: its own twin (its expensive layers stubbed, the rest kept).
+      const inner = buildTwin(tf, component.inner, file, componentSeed(seed, index), { name: component.info.name });
+      if (!component.layer.trainable) inner.model.trainable = false;
+      layered.set(component.info.name, inner);
+      byHolder.set(component.holder, component.holder === component.layer ? inner.model : rewrap(component.holder, inner.model));
+      return;
+    }
     const spec = toStubSpec(component.info, componentSeed(seed, index));
     let stub: Layer;
     try {
@@ -71,9 +86,16 @@ export function buildTwin(tf: Tf, probe: ProbeResult, file: string, seed: number
       if (twinTensor) tensors.set(t.id, twinTensor);
     });
   }
-  const model = tf.model({ inputs, outputs: probe.model.outputs.map((t) => mapped(tensors, t)), name: `${probe.model.name}_mini` });
-  reinitialiseReused(tf, model, new Set([...stubs.values()].map((s) => s.layer)), seed);
-  return { model, stubs, tensors, layers: twinLayers, params: model.countParams() };
+  const model = tf.model({
+    inputs,
+    outputs: probe.model.outputs.map((t) => mapped(tensors, t)),
+    name: options.name ?? `${probe.model.name}_mini`,
+  });
+  // Layered components are twins of their own, their weights already drawn.
+  const drawn = new Set<Layer>([...stubs.values()].map((s) => s.layer));
+  for (const inner of layered.values()) drawn.add(inner.model);
+  reinitialiseReused(tf, model, drawn, seed);
+  return { model, stubs, layered, tensors, layers: twinLayers, params: model.countParams() };
 }
 
 function rewrap(wrapper: Layer, stub: Layer): Layer {

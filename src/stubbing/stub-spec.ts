@@ -3,6 +3,7 @@ import type { ComponentInfo } from '../model/component.js';
 
 /** The stub runtime's description of a component: everything needed to stand in at its boundary. */
 export function toStubSpec(info: ComponentInfo, seed: number): StubSpec {
+  if (info.kind === 'layered') throw new Error(`internal: component '${info.name}' is stubbed layer by layer, not by one stub`);
   const spec: StubSpec = {
     name: info.name,
     template: info.kind,

@@ -43,3 +43,16 @@ export function wrappedLayer(layer: Layer): Layer | undefined {
   const inner = (layer as unknown as { layer?: Layer }).layer;
   return inner && typeof inner === 'object' && typeof inner.getClassName === 'function' ? inner : undefined;
 }
+
+/**
+ * A model whose own graph can be walked: a functional model is its own; a Sequential keeps its
+ * nodes in a model of its own, so a functional model over its input and output tensors (the same
+ * layers and nodes, no weight copied) stands in for it.
+ */
+export function walkable(
+  tf: { model: (args: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; name: string }) => LayersModel },
+  model: LayersModel,
+): LayersModel {
+  if (topLevelNodes(model).length > 0 || model.layers.length === 0) return model;
+  return tf.model({ inputs: model.inputs, outputs: model.outputs, name: `${model.name}_graph` });
+}
