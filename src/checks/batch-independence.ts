@@ -4,6 +4,7 @@ import type { Check, CheckContext } from './check.js';
 import { maxDifference, sampleOf } from './harness/compare.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import { firstDifference, formatDifference } from './harness/pass-diff.js';
+import type { TensorValue } from './harness/runner.js';
 import { chartEvery, chartInputGradients, weightedSum } from './harness/gradient-chart.js';
 import { propertyCheck, type Violation } from './harness/property-check.js';
 import { tensorNames } from './harness/tensor-names.js';
@@ -35,7 +36,7 @@ export const batchIndependence: Check = {
               // pass; every user layer runs again on the sample alone.
               const single = runner.run(alone, {}, together, { row: i });
               if (single.error) continue;
-              const changed = firstDifference(ctx, together, single, maxDifference, (v) => sampleOf(v, i));
+              const changed = firstDifference(ctx, together, single, (x, y) => sampleDifference(x, y, sample.batch, i));
               if (!changed) {
                 const leak = charts() ? dependsOnOtherSamples(ctx, inputs, i, sample.dataSeed, unchartable) : null;
                 if (leak) return leak;
@@ -60,6 +61,36 @@ export const batchIndependence: Check = {
     );
   },
 };
+
+/**
+ * How far sample `i` alone (`y`) is from its part of the batch pass (`x`): its row, or, for a
+ * tensor with the batch folded into its leading axis (`[B*T, ...]`), its rows, wherever the fold
+ * put them (batch-major or time-major, a fold keeps each row whole: mixing shows where a row is
+ * found nowhere in the batch pass).
+ */
+function sampleDifference(x: TensorValue, y: TensorValue, batch: number, i: number): number {
+  const lead = x.shape[0] ?? 0;
+  const own = y.shape[0] ?? 0;
+  if (lead === batch && own === 1) return maxDifference(sampleOf(x, i), y);
+  if (own < 1 || lead !== batch * own || x.shape.slice(1).join() !== y.shape.slice(1).join()) return Infinity;
+  const size = y.values.length / own;
+  let worst = 0;
+  for (let r = 0; r < own; r++) {
+    const row = y.values.subarray(r * size, (r + 1) * size);
+    let best = Infinity;
+    for (let q = 0; q < lead && best > 0; q++) {
+      best = Math.min(
+        best,
+        maxDifference(
+          { shape: [size], dtype: x.dtype, values: x.values.subarray(q * size, (q + 1) * size) },
+          { shape: [size], dtype: y.dtype, values: row },
+        ),
+      );
+    }
+    worst = Math.max(worst, best);
+  }
+  return worst;
+}
 
 /**
  * Gradient charting: the gradient of sample i's outputs with respect to the whole input batch must

@@ -97,7 +97,7 @@ function firstConsumer(layer: layers.Layer): layers.Layer | undefined {
 }
 
 /** The concrete shape of an input for a sample: batch first, every free dimension set to the sample's length. */
-function concreteShape(shape: Shape, sample: Sample): number[] {
+export function concreteShape(shape: Shape, sample: Sample): number[] {
   return shape.map((d, axis) => (axis === 0 ? sample.batch : (d ?? sample.length)));
 }
 
