@@ -21,7 +21,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Every run in the tests, in-process or through the command, fails on a check that leaks tensors.
-const env = { ...process.env, SCAFFOLD_MINI_LEAK_GUARD: '1' };
+const env = { ...process.env, SCAFFOLD_MINI_STRICT: '1' };
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env,

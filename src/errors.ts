@@ -44,6 +44,14 @@ export class ScaffoldError extends Error {
   }
 }
 
+/**
+ * A failure inside scaffold-mini's own code (a stub, a check, the harness), told apart from the
+ * user's: the check it happens in is reported as not run, never as a finding against a layer.
+ */
+export class InternalError extends Error {
+  override readonly name = 'InternalError';
+}
+
 export function isScaffoldError(e: unknown): e is ScaffoldError {
   return e instanceof ScaffoldError;
 }

@@ -1,6 +1,7 @@
 import type { LayerVariable, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Finding } from '../model/report.js';
 import { finalActivation } from '../tfjs/activation.js';
+import { InternalError } from '../errors.js';
 import { freeingTapeOnError } from '../tfjs/gradients.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
 import type { Check, CheckContext, CheckOutcome } from './check.js';
@@ -160,6 +161,9 @@ function gradientsOnBackend(ctx: CheckContext, sample: Sample, losses: OutputLos
       const message = (e as Error).message;
       const kernel = /gradient function not found for (\w+)/.exec(message)?.[1];
       const failing = order.length ? (order[order.length - 1] as string) : undefined;
+      // The backward pass broke in a stub: scaffold-mini's own code, not the user's layer.
+      if (failing !== undefined && ctx.twin.stubs.has(failing))
+        throw new InternalError(`the gradient of the stub of '${failing}' failed: ${message}`);
       return {
         dead: [],
         failure: {

@@ -1,5 +1,6 @@
 // Part of scaffold-mini's stub runtime: the `embedding` template.
-// ids -> int32 -> ids mod m -> trainable embedding(m, k) -> k -> output dim (fixed).
+// ids -> int32 -> ids mod m -> trainable embedding(m, k), plus a fixed code of the id itself (so
+// that two ids never share a vector, as in the real table) -> k -> output dim (fixed).
 import type * as tfjs from '@tensorflow/tfjs';
 import { ExtraInputs, deriveSeed, fixedProjection, projectLastAxis } from '../projection.js';
 import { fixedDim, formatShape, stubError } from '../shapes.js';
@@ -16,6 +17,24 @@ function embeddingRows(spec: StubSpec, k: number): number {
   let m = Math.min(NATURAL_ROWS, inputDim);
   if (spec.originalParams !== undefined) m = Math.min(m, Math.floor((0.01 * spec.originalParams) / k));
   return Math.max(2, Math.min(m, Math.max(2, inputDim)));
+}
+
+/**
+ * A fixed code per id: k values in [-0.5, 0.5] from a hash of the id and the seed. Rows of the
+ * table repeat every m ids; the codes do not, so distinct ids give distinct vectors.
+ */
+function idCodes(tf: BuildContext['tf'], ids: tfjs.Tensor, k: number, seed: number): tfjs.Tensor {
+  const values = ids.dataSync();
+  const codes = new Float32Array(values.length * k);
+  for (let i = 0; i < values.length; i++) {
+    for (let j = 0; j < k; j++) {
+      let h = (Math.imul((values[i] as number) + 1, 0x9e3779b1) ^ Math.imul(seed + j + 1, 0x85ebca6b)) >>> 0;
+      h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+      h = (h ^ (h >>> 15)) >>> 0;
+      codes[i * k + j] = h / 4294967296 - 0.5;
+    }
+  }
+  return tf.tensor(codes, [...ids.shape, k], 'float32');
 }
 
 export const embeddingTemplate: Template = {
@@ -62,9 +81,10 @@ export const embeddingTemplate: Template = {
       forward(inputs: tfjs.Tensor[]) {
         const [x, ...rest] = inputs;
         if (!x) throw stubError(spec, 'got no input');
-        const ids = tf.mod(x.dtype === 'int32' ? x : tf.cast(x, 'int32'), tf.scalar(rows, 'int32'));
+        const whole = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
+        const ids = tf.mod(whole, tf.scalar(rows, 'int32'));
         const flat = table.apply(tf.reshape(ids, [-1, 1])) as tfjs.Tensor;
-        const h = tf.reshape(flat, [...x.shape, k]);
+        const h = tf.add(tf.reshape(flat, [...x.shape, k]), idCodes(tf, whole, k, spec.seed));
         return [projectLastAxis(tf, extras.addTo(h, extras.term(rest)), expand, ctx.activation)];
       },
     };

@@ -75,4 +75,19 @@ describe('runChecks', () => {
     assert.equal(checked.checks[0]?.status, 'pass');
     tf.dispose(kept);
   });
+
+  it("reports a failure of scaffold-mini's own code as a check that did not run, never as a finding against the model", async () => {
+    const broken = fake('masking', () => {
+      throw new Error('a stub divided by zero');
+    });
+    const checked = await runChecks([broken], context(), ctx, { leakGuard: false, strict: false });
+    assert.equal(checked.checks[0]?.status, 'skip');
+    assert.match(checked.checks[0]?.reason ?? '', /internal error of scaffold-mini: a stub divided by zero/);
+    assert.deepEqual(
+      checked.findings.map((f) => [f.check, f.severity, f.where]),
+      [['masking', 'info', 'scaffold-mini']],
+    );
+    // The project's own tests run strict: the same failure fails the run.
+    await assert.rejects(runChecks([broken], context(), ctx, { leakGuard: true, strict: true }), /divided by zero/);
+  });
 });

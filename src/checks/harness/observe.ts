@@ -20,6 +20,8 @@ export interface Observation {
   outputs: TensorSummary[];
   /** The twin threw on this sample. */
   error?: string;
+  /** Where it threw: the layer, and whether that is a stub. */
+  errorIn?: { layer: string; stub: boolean };
 }
 
 export interface Observer {
@@ -58,6 +60,7 @@ export function createObserver(tf: Tf, runner: Runner, passes: PassCache, space:
         taps: taps.map(summary),
         outputs: pass.outputs.map((v) => summarise(v, true)),
         ...(pass.error === undefined ? {} : { error: pass.error }),
+        ...(pass.errorIn ? { errorIn: pass.errorIn } : {}),
       };
       cache.set(key, observation);
       return observation;

@@ -28,6 +28,8 @@ export interface Pass {
   calls: Map<string, RecordedCall[]>;
   /** The twin threw on this pass. */
   error?: string;
+  /** The layer whose call threw (original name), and whether it is a stub (scaffold-mini's own code). */
+  errorIn?: { layer: string; stub: boolean };
 }
 
 /** One layer call of a pass, by the identity of its data: equal arrays mean equal values. */
@@ -92,6 +94,8 @@ interface Session {
   receivedFrom: Map<string, string>;
   produced: Map<string, TensorValue | null>;
   maskMaker: Map<Tensor, string>;
+  /** The innermost layer whose call threw. */
+  failedIn: { layer: string; stub: boolean } | null;
 }
 
 /**
@@ -168,7 +172,12 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
         const again = reused.map((v) => tf.tensor(v.values, v.shape, v.dtype as 'float32'));
         out = again.length === 1 ? (again[0] as Tensor) : again;
       } else {
-        out = call(callInputs, args);
+        try {
+          out = call(callInputs, args);
+        } catch (e) {
+          s.failedIn ??= { layer: name, stub };
+          throw e;
+        }
       }
       const list = Array.isArray(out) ? out : [out];
       const changed = s.hooks.outputs?.(name, list);
@@ -242,6 +251,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
           produced: s.produced,
           calls: s.recorded,
           error: (e as Error).message,
+          ...(s.failedIn ? { errorIn: s.failedIn } : {}),
         };
       } finally {
         session = null;
@@ -273,6 +283,7 @@ function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean, 
     receivedFrom: new Map(),
     produced: new Map(),
     maskMaker: new Map(),
+    failedIn: null,
   };
 }
 

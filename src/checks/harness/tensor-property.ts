@@ -1,4 +1,5 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
+import { InternalError } from '../../errors.js';
 import { placeText, type Place } from '../../model/place.js';
 import type { DType, Shape } from '../../model/shape.js';
 import type { CheckContext, CheckOutcome } from '../check.js';
@@ -72,6 +73,9 @@ export function checkEveryTensor(
   const outcomes = watchedTensors(ctx).map((tensor) =>
     propertyCheck(ctx, check, (sample) => {
       const observation = ctx.observer.observe(sample);
+      // A stub that throws is scaffold-mini's fault, not a finding against the user's layer.
+      if (observation.errorIn?.stub)
+        throw new InternalError(`the stub of '${observation.errorIn.layer}' threw: ${observation.error ?? 'unknown error'}`);
       const seen = tensor.pick(observation);
       // Only `shape` owns a pass that throws: the other checks would repeat the same finding.
       const message = seen

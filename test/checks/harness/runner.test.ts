@@ -46,6 +46,24 @@ describe('runner', async () => {
     assert.notEqual(full.values.get(backbone)?.values, base.values.get(backbone)?.values);
   });
 
+  it('says in which layer a failing pass threw, and whether that layer is a stub', () => {
+    const stub = twin.stubs.get('detector')!.layer;
+    // The runner wraps the layer's call; the stub's own code below it fails.
+    const core = (stub as unknown as { core: { forward: (...a: unknown[]) => unknown } }).core;
+    const forward = core.forward;
+    core.forward = () => {
+      throw new Error('broken stub');
+    };
+    try {
+      const pass = runner.run(makeInputs(tf, space.plans, sample));
+      assert.match(pass.error ?? '', /broken stub/);
+      assert.deepEqual(pass.errorIn, { layer: 'detector', stub: true });
+    } finally {
+      core.forward = forward;
+    }
+    assert.equal(runner.run(makeInputs(tf, space.plans, sample)).error, undefined);
+  });
+
   it('reuses a stub that ignores masks although the stale mask it receives changed', () => {
     const inputs = makeInputs(tf, space.plans, sample);
     const base = runner.run(inputs);
