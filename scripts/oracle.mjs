@@ -10,7 +10,20 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const FAMILIES = ['text-rnn', 'text-cnn', 'fusion', 'siamese', 'small', 'vae', 'frames', 'seq2seq'];
+const FAMILIES = [
+  'text-rnn',
+  'text-cnn',
+  'fusion',
+  'siamese',
+  'small',
+  'vae',
+  'frames',
+  'seq2seq',
+  'multi-head',
+  'transfer',
+  'gan',
+  'masked-seq',
+];
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '1' },
@@ -19,6 +32,7 @@ const { values } = parseArgs({
     families: { type: 'string', default: FAMILIES.join(',') },
     out: { type: 'string' },
     show: { type: 'boolean', default: false },
+    emit: { type: 'boolean', default: false },
   },
 });
 const [first, last] = values.seeds.split('-').map(Number);
@@ -134,6 +148,15 @@ console.log(
     `recall ${pct(found.length, confirmed.length)}, attribution ${pct(found.filter((r) => r.attributed).length, found.length)}; ` +
     `crashes ${results.filter((r) => r.outcome === 'crash').length}; median case ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s`,
 );
+if (values.emit) {
+  const emitted = results.filter((r) => r.twin);
+  const broken = emitted.filter((r) => !r.twin.built && r.twin.why.startsWith('broken'));
+  const unwritten = emitted.filter((r) => !r.twin.built && !r.twin.why.startsWith('broken'));
+  console.log(
+    `emitted twins: ${emitted.length - broken.length - unwritten.length} built, ${unwritten.length} not written, ${broken.length} broken`,
+  );
+  for (const r of [...broken, ...unwritten]) console.log(`  ${r.id}: ${r.twin.why.slice(0, 300)}`);
+}
 if (values.show) {
   for (const r of results) {
     const wrong =

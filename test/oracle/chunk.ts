@@ -14,6 +14,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     clean: { type: 'string', default: '2' },
     bugs: { type: 'string', default: '4' },
+    emit: { type: 'boolean', default: false },
   },
 });
 await tf.setBackend('cpu');
@@ -21,7 +22,7 @@ const dir = mkdtempSync(join(ROOT, 'test/e2e/.tmp-oracle-'));
 try {
   const seed = Number(values.seed);
   for (const c of oracleCases(values.family ?? 'small', seed, Number(values.clean), Number(values.bugs))) {
-    const result = await runCase(dir, c, seed);
+    const result = await runCase(dir, c, seed, { emit: values.emit });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
 } finally {

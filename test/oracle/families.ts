@@ -594,6 +594,224 @@ export default function build(): tf.LayersModel {
   },
 };
 
+interface MultiHead {
+  size: number;
+  filters: number[];
+  classes: number;
+  form: 'map' | 'list';
+}
+
+/** One trunk, two heads with different losses: classes (softmax, cross-entropy) and a box (sigmoid, squared error). */
+const multiHead: Family<MultiHead> = {
+  name: 'multi-head',
+  params: fc.record({
+    size: fc.constantFrom(32, 48, 64),
+    filters: fc.array(fc.constantFrom(16, 32, 64), { minLength: 2, maxLength: 3 }),
+    classes: fc.integer({ min: 2, max: 12 }),
+    form: fc.constantFrom('map' as const, 'list' as const),
+  }),
+  bugs: ['sigmoid-categorical', 'logits-probability-loss', 'freeze-everything', 'dead-relu-gate'],
+  build(p, bug) {
+    const convs = p.filters
+      .map(
+        (f, i) =>
+          `      tf.layers.conv2d({ filters: ${f}, kernelSize: 3, padding: 'same', activation: 'relu', ${i === 0 ? `inputShape: [${p.size}, ${p.size}, 3], ` : ''}name: 'conv${i}' }),\n      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool${i}' }),`,
+      )
+      .join('\n');
+    const clsActivation = bug === 'sigmoid-categorical' ? 'sigmoid' : bug === 'logits-probability-loss' ? 'linear' : 'softmax';
+    const gateBias = bug === 'dead-relu-gate' ? `, biasInitializer: tf.initializers.constant({ value: -20 })` : '';
+    const losses =
+      p.form === 'map' ? `{ cls: 'categoricalCrossentropy', box: 'meanSquaredError' }` : `['categoricalCrossentropy', 'meanSquaredError']`;
+    const source = `import * as tf from '@tensorflow/tfjs';
+
+export default function build(): tf.LayersModel {
+  const image = tf.input({ shape: [${p.size}, ${p.size}, 3], name: 'image' });
+  const trunk = tf.sequential({
+    name: 'trunk',
+    layers: [
+${convs}
+      tf.layers.globalAveragePooling2d({ name: 'gap' }),
+    ],
+  });
+  const features = trunk.apply(image) as tf.SymbolicTensor;
+  const hidden = tf.layers.dense({ units: 64, activation: 'relu', name: 'hidden'${gateBias} }).apply(features) as tf.SymbolicTensor;
+  const cls = tf.layers.dense({ units: ${p.classes}, activation: '${clsActivation}', name: 'cls' }).apply(hidden) as tf.SymbolicTensor;
+  const box = tf.layers.dense({ units: 4, activation: 'sigmoid', name: 'box' }).apply(hidden) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: image, outputs: [cls, box], name: 'multi_head' });
+${bug === 'freeze-everything' ? freezeAll : ''}
+  model.compile({ optimizer: 'adam', loss: ${losses} });
+  return model;
+}
+`;
+    const culprit =
+      bug === 'sigmoid-categorical' || bug === 'logits-probability-loss' ? 'cls' : bug === 'dead-relu-gate' ? 'hidden' : undefined;
+    return {
+      source,
+      inputs: [{ name: 'image', shape: [p.size, p.size, 3], kind: 'float', range: [0, 1] }],
+      ...(culprit ? { culprit } : {}),
+      losses: ['categoricalCrossentropy', 'meanSquaredError'],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+interface Transfer {
+  features: number;
+  base: number[];
+  classes: number;
+}
+
+/** Transfer learning: a pretrained base (a nested model) frozen on purpose, a new head that trains. */
+const transfer: Family<Transfer> = {
+  name: 'transfer',
+  params: fc.record({
+    features: fc.constantFrom(256, 512, 1024),
+    base: fc.array(fc.constantFrom(128, 256, 512), { minLength: 1, maxLength: 3 }),
+    classes: fc.integer({ min: 2, max: 20 }),
+  }),
+  bugs: ['freeze-everything', 'sigmoid-categorical', 'stop-gradient'],
+  build(p, bug) {
+    const layers = p.base
+      .map(
+        (u, i) =>
+          `      tf.layers.dense({ units: ${u}, activation: 'relu', ${i === 0 ? `inputShape: [${p.features}], ` : ''}name: 'base${i}' }),`,
+      )
+      .join('\n');
+    const freeze = bug === 'freeze-everything' ? freezeAll : `  base.trainable = false;`;
+    const source = `import * as tf from '@tensorflow/tfjs';
+${layerClasses(['Detach'], { blockGradient: bug === 'stop-gradient' })}
+
+export default function build(): tf.LayersModel {
+  const embedding = tf.input({ shape: [${p.features}], name: 'embedding' });
+  const base = tf.sequential({
+    name: 'base',
+    layers: [
+${layers}
+    ],
+  });
+  const adapted = new Detach({ name: 'adapted' }).apply(base.apply(embedding) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const head = tf.layers.dense({ units: 64, activation: 'relu', name: 'head' }).apply(adapted) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: ${p.classes}, activation: '${bug === 'sigmoid-categorical' ? 'sigmoid' : 'softmax'}', name: 'out' }).apply(head) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: embedding, outputs: out, name: 'transfer' });
+${freeze}
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  return model;
+}
+`;
+    // A gradient blocked after the frozen base reaches no trainable weight before it: nothing to find.
+    const culprit = bug === 'sigmoid-categorical' ? 'out' : undefined;
+    return {
+      source,
+      inputs: [{ name: 'embedding', shape: [p.features], kind: 'float', range: [0, 1] }],
+      ...(culprit ? { culprit } : {}),
+      losses: ['categoricalCrossentropy'],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+interface Gan {
+  latent: number;
+  hidden: number;
+  pixels: number;
+}
+
+/** A GAN's combined model: generator then discriminator, the discriminator frozen, the generator training. */
+const gan: Family<Gan> = {
+  name: 'gan',
+  params: fc.record({ latent: fc.constantFrom(16, 32, 100), hidden: fc.constantFrom(128, 256), pixels: fc.constantFrom(196, 784) }),
+  // (A dead gate inside the generator would be inside a nested model: activation-health looks at
+  // the composite's own layers.)
+  bugs: ['freeze-everything'],
+  build(p, bug) {
+    const source = `import * as tf from '@tensorflow/tfjs';
+
+export default function build(): tf.LayersModel {
+  const generator = tf.sequential({
+    name: 'generator',
+    layers: [
+      tf.layers.dense({ units: ${p.hidden}, activation: 'relu', inputShape: [${p.latent}], name: 'g_hidden' }),
+      tf.layers.dense({ units: ${p.pixels}, activation: 'tanh', name: 'g_out' }),
+    ],
+  });
+  const discriminator = tf.sequential({
+    name: 'discriminator',
+    layers: [
+      tf.layers.dense({ units: ${p.hidden}, activation: 'relu', inputShape: [${p.pixels}], name: 'd_hidden' }),
+      tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'd_out' }),
+    ],
+  });
+  discriminator.trainable = false;
+  const z = tf.input({ shape: [${p.latent}], name: 'z' });
+  const verdict = discriminator.apply(generator.apply(z) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const combined = tf.model({ inputs: z, outputs: verdict, name: 'combined' });
+${bug === 'freeze-everything' ? '  generator.trainable = false;' : ''}
+  combined.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  return combined;
+}
+`;
+    return {
+      source,
+      inputs: [{ name: 'z', shape: [p.latent], kind: 'float', range: [-1, 1] }],
+      losses: ['binaryCrossentropy'],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+interface MaskedSeq {
+  steps: number | null;
+  features: number;
+  units: number;
+  sides: ('post' | 'pre')[];
+}
+
+/** Float sequences padded with 0: Masking, an LSTM over every step, the user's masked mean, a head. */
+const maskedSeq: Family<MaskedSeq> = {
+  name: 'masked-seq',
+  params: fc.record({
+    steps: fc.option(fc.integer({ min: 10, max: 40 }), { nil: null }),
+    features: fc.integer({ min: 3, max: 16 }),
+    units: fc.constantFrom(32, 64, 128),
+    sides: fc.constantFrom(['post'] as ('post' | 'pre')[], ['post', 'pre'] as ('post' | 'pre')[]),
+  }),
+  bugs: ['pool-over-mask', 'huge-output-init'],
+  build(p, bug) {
+    const pool =
+      bug === 'pool-over-mask'
+        ? `tf.layers.globalAveragePooling1d({ name: 'pool' }).apply(states)`
+        : `new MaskedMean({ name: 'pool' }).apply(states)`;
+    const padding = p.sides.length === 2 ? 'both' : 'post';
+    const outInit = bug === 'huge-output-init' ? `, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 3 })` : '';
+    const source = `import * as tf from '@tensorflow/tfjs';
+${layerClasses(['MaskedMean'])}
+
+export const mini = { inputs: { readings: { range: [0.1, 1], pad: 0, padding: '${padding}' } } };
+
+export default function build(): tf.LayersModel {
+  const readings = tf.input({ shape: [${p.steps ?? 'null'}, ${p.features}], name: 'readings' });
+  const masked = tf.layers.masking({ maskValue: 0, name: 'mask' }).apply(readings) as tf.SymbolicTensor;
+  const states = tf.layers.lstm({ units: ${p.units}, returnSequences: true, name: 'lstm' }).apply(masked) as tf.SymbolicTensor;
+  const pooled = ${pool} as tf.SymbolicTensor;
+  const hidden = tf.layers.dense({ units: 32, activation: 'relu', name: 'hidden' }).apply(pooled) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 6, activation: 'softmax', name: 'out'${outInit} }).apply(hidden) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: readings, outputs: out, name: 'masked_seq' });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  return model;
+}
+`;
+    return {
+      source,
+      inputs: [{ name: 'readings', shape: [p.steps, p.features], kind: 'float', range: [0.1, 1], pad: { value: 0, sides: p.sides } }],
+      ...(bug === 'pool-over-mask' ? { culprit: 'pool' } : bug === 'huge-output-init' ? { culprit: 'out' } : {}),
+      losses: ['categoricalCrossentropy'],
+    };
+  },
+};
+
 /** A family with its parameters behind an arbitrary of built cases. */
 export interface AnyFamily {
   name: string;
@@ -615,4 +833,8 @@ export const FAMILIES: readonly AnyFamily[] = [
   erase(vae),
   erase(frames),
   erase(seq2seq),
+  erase(multiHead),
+  erase(transfer),
+  erase(gan),
+  erase(maskedSeq),
 ];

@@ -1,7 +1,9 @@
 // One oracle case: write the composite, run the tool on it as a new user would (default options,
 // the case's seed), build the real model and measure the injected bug on it, and compare.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import * as tf from '@tensorflow/tfjs';
 import { isScaffoldError } from '../../src/errors.js';
 import { placeNames } from '../../src/model/place.js';
@@ -30,19 +32,25 @@ export interface CaseResult {
   attributed?: boolean;
   /** Bug cases: the operator's check's own findings, when it did not name the culprit. */
   near?: string[];
+  /** With `emit`: the emitted twin built and predicted, was not written (the note), or is broken (the error). */
+  twin?: { built: true; ms: number } | { built: false; why: string };
 }
 
 const line = (f: Finding): string => `${f.severity} [${f.check}] ${f.where}: ${f.message}`;
 
-export async function runCase(dir: string, c: OracleCase, seed: number): Promise<CaseResult> {
+export async function runCase(dir: string, c: OracleCase, seed: number, options: { emit?: boolean } = {}): Promise<CaseResult> {
   const file = join(dir, `${c.id.replace(/[^\w-]+/g, '_')}.ts`);
   writeFileSync(file, c.source);
   const base = { id: c.id, family: c.family, bug: c.bug };
   const started = performance.now();
   let findings: Finding[];
+  let twin: CaseResult['twin'];
   try {
-    const report = await run(file, { emit: false, seed });
+    const out = join(dir, `${c.id.replace(/[^\w-]+/g, '_')}.mini`);
+    const report = await run(file, options.emit ? { seed, out } : { emit: false, seed });
     findings = report.findings;
+    if (options.emit)
+      twin = report.twin.file ? await buildEmitted(report.twin.file) : { built: false, why: report.twin.notes.join('; ') || 'not written' };
   } catch (e) {
     const ms = Math.round(performance.now() - started);
     if (isScaffoldError(e)) return { ...base, outcome: 'refused', reason: `${e.code}: ${e.message}`, ms, errors: [] };
@@ -50,7 +58,7 @@ export async function runCase(dir: string, c: OracleCase, seed: number): Promise
   }
   const ms = Math.round(performance.now() - started);
   const errors = findings.filter((f) => f.severity === 'error').map(line);
-  if (!c.bug) return { ...base, outcome: 'report', ms, errors };
+  if (!c.bug) return { ...base, outcome: 'report', ms, errors, ...(twin ? { twin } : {}) };
   const op = OPERATORS[c.bug];
   let truth: Verdict;
   const model = await buildReal(tf, file, seed);
@@ -73,5 +81,29 @@ export async function runCase(dir: string, c: OracleCase, seed: number): Promise
     found: own.length > 0,
     attributed,
     ...(own.length && !attributed ? { near: own.map(line) } : {}),
+    ...(twin ? { twin } : {}),
   };
+}
+
+/** Imports the emitted twin, builds it and predicts on zeros of its input shapes (free axes 5 long). */
+async function buildEmitted(file: string): Promise<NonNullable<CaseResult['twin']>> {
+  const started = performance.now();
+  try {
+    const mod = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as {
+      default: () => tf.LayersModel | Promise<tf.LayersModel>;
+    };
+    const model = await mod.default();
+    const inputs = model.inputs.map((t) =>
+      tf.zeros(
+        t.shape.map((d, a) => (a === 0 ? 2 : (d ?? 5))),
+        t.dtype as 'float32',
+      ),
+    );
+    const out = model.predict(inputs.length === 1 ? inputs[0]! : inputs);
+    tf.dispose([...inputs, ...(Array.isArray(out) ? out : [out])]);
+    model.dispose();
+    return { built: true, ms: Math.round(performance.now() - started) };
+  } catch (e) {
+    return { built: false, why: `broken: ${(e as Error).message}` };
+  }
 }

@@ -65,6 +65,28 @@ const classes: Record<string, string> = {
     return tf.tidy(() => tf.log(tf.add(Array.isArray(inputs) ? inputs[0]! : inputs, __EPSILON__)));
   }
 }`,
+  MaskedMean: `class MaskedMean extends tf.layers.Layer {
+  static className = 'MaskedMean';
+  constructor(args: object) {
+    super(args);
+    this.supportsMasking = true;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { mask?: tf.Tensor }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    return tf.tidy(() => {
+      if (!kwargs?.mask) return tf.mean(x, 1);
+      const m = tf.expandDims(tf.cast(kwargs.mask, 'float32'), -1);
+      return tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(m, 1), 1));
+    });
+  }
+  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
+    const s = shape as tf.Shape;
+    return [s[0]!, s[s.length - 1]!];
+  }
+  override computeMask(): null {
+    return null;
+  }
+}`,
   FoldTime: `class FoldTime extends tf.layers.Layer {
   static className = 'FoldTime';
   constructor(private readonly frame: number[], args: object) {
