@@ -9,7 +9,7 @@ export type { Options, ResolvedOptions } from './model/options.js';
  * The default of every option. Light on purpose (no check, no tfjs): the command's watchdog
  * process reads the time and memory limits from here.
  */
-export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', minParams: 10_000, timeout: 60, maxMemoryMb: 4096 } as const;
+export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', timeout: 60, maxMemoryMb: 4096 } as const;
 
 /** Default output folder: `<name>.mini/` beside the composite. */
 function defaultOutDir(file: string): string {
@@ -50,7 +50,7 @@ export function resolveOptions(file: string, options: Options = {}): ResolvedOpt
     checks,
     backend: options.backend ?? DEFAULTS.backend,
     exportName: options.exportName,
-    minParams: positive('min-params', options.minParams, DEFAULTS.minParams, 0),
+    minParams: options.minParams === undefined ? undefined : positive('min-params', options.minParams, 0, 0),
     emit: options.emit ?? true,
     force: options.force ?? false,
     timeoutMs: positive('timeout', options.timeout, DEFAULTS.timeout) * 1000,

@@ -61,7 +61,8 @@ export const FLAGS = {
   'min-params': {
     key: 'minParams',
     kind: 'number',
-    describe: `built-in layers with at least N params are components (default ${DEFAULTS.minParams})`,
+    describe:
+      'also stub every built-in layer with at least N params (by default only the expensive ones: large forward passes or weights, recurrent layers)',
   },
   timeout: { key: 'timeout', kind: 'number', describe: `seconds the import and the factory may take (default ${DEFAULTS.timeout})` },
   'max-memory': {

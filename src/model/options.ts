@@ -18,7 +18,7 @@ export interface Options {
   backend?: BackendName;
   /** The module export that builds the model. Default: `default`. */
   exportName?: string;
-  /** Built-in layers with at least this many parameters are components. Default: 10,000. */
+  /** Also make every built-in layer with at least this many parameters a component. Default: none (expensive layers only). */
   minParams?: number;
   /** Write the twin. Default: true. */
   emit?: boolean;
@@ -42,7 +42,8 @@ export interface ResolvedOptions {
   checks: CheckId[];
   backend: BackendName;
   exportName: string | undefined;
-  minParams: number;
+  /** undefined: the expensive layers only. */
+  minParams: number | undefined;
   emit: boolean;
   force: boolean;
   timeoutMs: number;

@@ -67,12 +67,12 @@ export async function runChecks(
     const { id } = check;
     ctx.hooks.onProgress?.({ phase: 'check-start', id, index, total: list.length });
     const t0 = performance.now();
-    const tensors = ctx.tf.memory().numTensors;
+    const tensors = transientTensors(ctx.tf);
     const blocked = check.requires?.find((required) => checkContext.earlier.get(required)?.status === 'fail');
     const outcome: CheckOutcome = blocked
       ? { status: 'skip', runs: 0, findings: [], reason: `'${blocked}' failed: fix that first` }
       : await runOne(check, checkContext, options.strict ?? false);
-    const leaked = ctx.tf.memory().numTensors - tensors;
+    const leaked = transientTensors(ctx.tf) - tensors;
     if (options.leakGuard && leaked !== 0) {
       throw new Error(
         `internal: check '${id}' ${leaked > 0 ? `left ${leaked} tensor(s) behind` : `disposed ${-leaked} tensor(s) it did not make`}`,
@@ -87,6 +87,15 @@ export async function runChecks(
     ctx.hooks.onProgress?.({ phase: 'check', id, status: outcome.status, ms, index, total: list.length });
   }
   return { checks, findings, activity, files, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Tensors that are not variables. A variable a check brings into being is long-lived state (the
+ * weights of a component --overfit-real keeps real, allocated on first use), not a leak.
+ */
+function transientTensors(tf: Pick<RunContext, 'tf'>['tf']): number {
+  const variables = Object.keys((tf.engine() as unknown as { state: { registeredVariables: object } }).state.registeredVariables).length;
+  return tf.memory().numTensors - variables;
 }
 
 /**

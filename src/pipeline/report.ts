@@ -49,7 +49,7 @@ export function report({ probed, twin, checked, emitted, timings }: ReportInput,
 }
 
 const NOTHING_TO_STUB =
-  'nothing expensive to stub (no nested model, no built-in layer at or above --min-params): the model is checked as it is, with seeded weights';
+  'nothing expensive to stub (no nested model, no expensive built-in layer): the model is checked as it is, with seeded weights';
 
 /** Type errors found while the source was analysed for the twin: warnings, the module ran anyway. */
 function typeErrorFindings(emitted: Emitted | null, file: string): Finding[] {

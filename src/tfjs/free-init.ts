@@ -83,7 +83,7 @@ function makeLazy(tf: Tf, weight: LazyVariable, shape: number[], dtype: 'float32
   Object.defineProperty(weight, 'val', {
     configurable: true,
     enumerable: true,
-    get: () => (value ??= tf.variable(tf.zeros(shape, dtype), state.trainable_, weight.name, dtype)),
+    get: () => (value ??= zerosVariable(tf, shape, dtype, state.trainable_, weight.name)),
     set: (v: Variable) => {
       value = v;
     },
@@ -107,6 +107,14 @@ function makeLazy(tf: Tf, weight: LazyVariable, shape: number[], dtype: 'float32
   holder.assertNotDisposed = () => {
     if (value) assertNotDisposed();
   };
+}
+
+/** A variable of zeros (the temporary zeros disposed: a variable keeps a copy of its value's data). */
+function zerosVariable(tf: Tf, shape: number[], dtype: 'float32' | 'int32', trainable: boolean, name: string): Variable {
+  const zeros = tf.zeros(shape, dtype);
+  const variable = tf.variable(zeros, trainable, name, dtype);
+  zeros.dispose();
+  return variable;
 }
 
 function initializerPrototypes(tf: Tf): InitializerProto[] {

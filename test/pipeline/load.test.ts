@@ -84,6 +84,7 @@ describe('loading a composite: accepted forms', () => {
     assert.deepEqual(
       report.components.map((c) => c.name),
       ['wide'],
+      'a Dense of half a million multiply-adds a sample',
     );
   });
 
