@@ -82,6 +82,94 @@ export function poolProject(tf: Tf, x: tfjs.Tensor4D, pool: [number, number], ma
   return op(x) as tfjs.Tensor4D;
 }
 
+/**
+ * Bilinear resize of `x` ([batch, height, width, channels]) to `size`, half-pixel centred, as two
+ * taps per axis in a loop, with its exact gradient (the same taps, transposed). tfjs 4.22's CPU
+ * gradient of resizeBilinear swaps height and width whenever they differ (and throws), so a stub
+ * cannot use it on a non-square map.
+ */
+export function fastResize(tf: Tf, x: tfjs.Tensor4D, size: [number, number]): tfjs.Tensor4D {
+  const [batch, height, width, channels] = x.shape;
+  const rows = taps(height, size[0]);
+  const cols = taps(width, size[1]);
+  const op = tf.customGrad(((input: Tensor) => {
+    const xs = input.dataSync() as Float32Array;
+    const out = new Float32Array(batch * size[0] * size[1] * channels);
+    resizeLoop(xs, out, batch, [height, width], size, channels, rows, cols, false);
+    return {
+      value: tf.tensor4d(out, [batch, size[0], size[1], channels], 'float32'),
+      gradFunc: (dy: Tensor) => {
+        const back = new Float32Array(xs.length);
+        resizeLoop(back, dy.dataSync() as Float32Array, batch, [height, width], size, channels, rows, cols, true);
+        return tf.tensor(back, input.shape, 'float32');
+      },
+    };
+  }) as CustomGrad);
+  return op(x) as tfjs.Tensor4D;
+}
+
+interface Taps {
+  low: Int32Array;
+  high: Int32Array;
+  /** Weight of `high` (that of `low` is 1 minus it). */
+  weight: Float32Array;
+}
+
+function taps(from: number, to: number): Taps {
+  const low = new Int32Array(to);
+  const high = new Int32Array(to);
+  const weight = new Float32Array(to);
+  for (let o = 0; o < to; o++) {
+    const source = Math.min(from - 1, Math.max(0, ((o + 0.5) * from) / to - 0.5));
+    const lo = Math.floor(source);
+    low[o] = lo;
+    high[o] = Math.min(from - 1, lo + 1);
+    weight[o] = source - lo;
+  }
+  return { low, high, weight };
+}
+
+/** out[b, o, p] = sum of the four taps of x; `backward` spreads `out` (the gradient) back onto `x` instead. */
+function resizeLoop(
+  x: Float32Array,
+  out: Float32Array,
+  batch: number,
+  [height, width]: [number, number],
+  [outHeight, outWidth]: [number, number],
+  channels: number,
+  rows: Taps,
+  cols: Taps,
+  backward: boolean,
+): void {
+  for (let b = 0; b < batch; b++) {
+    for (let o = 0; o < outHeight; o++) {
+      const wr = rows.weight[o] as number;
+      const rowTaps: [number, number][] = [
+        [rows.low[o] as number, 1 - wr],
+        [rows.high[o] as number, wr],
+      ];
+      for (let p = 0; p < outWidth; p++) {
+        const wc = cols.weight[p] as number;
+        const at = ((b * outHeight + o) * outWidth + p) * channels;
+        for (const [r, rw] of rowTaps) {
+          for (const [c, cw] of [
+            [cols.low[p] as number, 1 - wc],
+            [cols.high[p] as number, wc],
+          ] as const) {
+            const w = rw * cw;
+            if (w === 0) continue;
+            const from = ((b * height + r) * width + c) * channels;
+            for (let ch = 0; ch < channels; ch++) {
+              if (backward) x[from + ch] = (x[from + ch] as number) + w * (out[at + ch] as number);
+              else out[at + ch] = (out[at + ch] as number) + w * (x[from + ch] as number);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 interface PoolGrid {
   rows: number;
   cols: number;

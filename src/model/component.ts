@@ -27,6 +27,17 @@ export interface RecurrentFacts {
   initialState: boolean;
 }
 
+/**
+ * How a conv component with free spatial axes maps an input size to its output size, per spatial
+ * axis: `floor((n - kernel) / stride) + 1`, measured on the original (any chain of 'same',
+ * 'valid', 'causal' or dilated convs, poolings and croppings has this form).
+ */
+export interface ConvFacts {
+  strides: number[];
+  padding: 'valid';
+  kernel: number[];
+}
+
 export interface EmbeddingFacts {
   inputDim: number;
   maskZero: boolean;
@@ -53,6 +64,7 @@ export interface ComponentInfo {
   params: number;
   recurrent?: RecurrentFacts;
   embedding?: EmbeddingFacts;
+  conv?: ConvFacts;
   /**
    * A nested model no single stub stands in for faithfully (it holds the user's own layer, its
    * outputs end in different activations, or no template fits its shapes): its own expensive

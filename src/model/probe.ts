@@ -39,6 +39,14 @@ export interface ProbedComponent {
   inner?: ProbeResult;
 }
 
+/** An expensive layer kept real in the twin, and why no stub fits it. */
+export interface KeptComponent {
+  /** The layer's name (inside a layered component: `component/layer`). */
+  name: string;
+  reason: string;
+  source?: SourceLocation;
+}
+
 /** The probe stage's output: every component described, and every boundary around them. */
 export interface ProbeResult {
   model: LayersModel;
@@ -46,6 +54,8 @@ export interface ProbeResult {
   builtins: ReadonlySet<unknown>;
   nodes: GraphNode[];
   components: ProbedComponent[];
+  /** Expensive layers no stub fits: they stay real in the twin (slower, never refused). */
+  kept: KeptComponent[];
   boundaries: Boundary[];
   /** Id of the original tensor crossing each boundary (parallel to `boundaries`). */
   boundaryTensors: number[];

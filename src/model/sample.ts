@@ -30,5 +30,7 @@ export interface Sample {
 export interface SampleSpace {
   plans: InputPlan[];
   hasFreeDims: boolean;
+  /** The shortest length drawn for free dimensions. */
+  minLength: number;
   arbitrary: fc.Arbitrary<Sample>;
 }

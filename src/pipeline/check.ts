@@ -1,5 +1,5 @@
 import type { Check, CheckContext, CheckOutcome, LayerActivity } from '../checks/check.js';
-import { sampleSpace } from '../checks/harness/fake-inputs.js';
+import { sampleSpace, shortestLength } from '../checks/harness/fake-inputs.js';
 import { createObserver } from '../checks/harness/observe.js';
 import { createPassCache } from '../checks/harness/pass-cache.js';
 import { createRunner } from '../checks/harness/runner.js';
@@ -128,7 +128,10 @@ async function runOne(check: Check, ctx: CheckContext, strict: boolean): Promise
 /** The context every check gets: fake data planned from the original model, a runner on the twin. */
 function contextFor({ loaded, probed, twin }: CheckInput, ctx: RunContext): CheckContext & { earlier: Map<CheckId, CheckOutcome> } {
   const { tf, opts } = ctx;
-  const space = sampleSpace(probed.model, loaded.exports['mini'] as MiniSpec | undefined);
+  const hints = loaded.exports['mini'] as MiniSpec | undefined;
+  const planned = sampleSpace(probed.model, hints);
+  // Free lengths start where the model's declared shapes allow them.
+  const space = planned.hasFreeDims ? sampleSpace(probed.model, hints, shortestLength(probed.model, probed.nodes)) : planned;
   const runner = createRunner(tf, twin);
   const passes = createPassCache(runner);
   return {

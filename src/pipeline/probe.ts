@@ -1,7 +1,7 @@
 import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
 import type { ComponentInfo, EmbeddingFacts, RecurrentFacts } from '../model/component.js';
 import type { GraphNode } from '../model/graph.js';
-import type { Discovered, ProbedComponent, ProbeResult } from '../model/probe.js';
+import type { Discovered, KeptComponent, ProbedComponent, ProbeResult } from '../model/probe.js';
 import type { Boundary } from '../model/report.js';
 import type { RunContext } from '../model/run-context.js';
 import type { DType, Shape } from '../model/shape.js';
@@ -13,6 +13,7 @@ import { finalActivation, isModel } from '../tfjs/activation.js';
 import { carriedMasks } from '../tfjs/carried-masks.js';
 import { walkable, wrappedLayer } from '../tfjs/graph.js';
 import { maskBehaviour } from '../tfjs/mask-behaviour.js';
+import { spatialMap } from '../tfjs/spatial.js';
 import type { Tf } from '../tfjs/tf-instance.js';
 import { discover } from './discover.js';
 
@@ -25,23 +26,41 @@ type Layer = layers.Layer;
  */
 export function probe(discovered: Discovered, ctx: Pick<RunContext, 'tf' | 'opts'>): ProbeResult {
   const { model, nodes } = discovered;
-  const components: ProbedComponent[] = discovered.components.map((c) => {
+  const kept: KeptComponent[] = [];
+  const components: ProbedComponent[] = discovered.components.flatMap((c) => {
     const info = describe(ctx.tf, c.layer, c.node, c.applySites, ctx.opts.file);
     const base = { layer: c.layer, holder: c.holder, applySites: c.applySites };
     const nested = c.layer;
-    const reason = isModel(nested) ? layeredReason(ctx.tf, nested, info, discovered.builtins) : null;
-    if (!reason || !isModel(nested)) return { ...base, info };
+    if (!isModel(nested)) {
+      // A layer no stub fits stays the user's own: slower, never refused.
+      const problem = sizeProblem(c.layer, info) ?? stubProblem(ctx.tf, info);
+      if (!problem) return [{ ...base, info }];
+      kept.push({ name: info.name, reason: problem, ...(info.source ? { source: info.source } : {}) });
+      return [];
+    }
+    const reason = layeredReason(ctx.tf, nested, info, discovered.builtins);
+    if (!reason) return [{ ...base, info }];
     // Stubbed around what it holds: its own graph, probed like a composite.
     const own = walkable(ctx.tf, nested);
     const inner = probe(
       discover({ model: own, applySites: discovered.applySites }, { builtins: discovered.builtins, opts: ctx.opts }),
       ctx,
     );
-    return { ...base, inner, info: { ...info, kind: 'layered', layered: { reason, parts: inner.components.map((p) => p.info) } } };
+    kept.push(...inner.kept.map((k) => ({ ...k, name: `${info.name}/${k.name}` })));
+    return [{ ...base, inner, info: { ...info, kind: 'layered', layered: { reason, parts: inner.components.map((p) => p.info) } } }];
   });
   const masked = carriedMasks(ctx.tf, model, nodes);
   const crossing = boundaries(nodes, components, model, masked);
-  return { model, builtins: discovered.builtins, nodes, components, boundaries: crossing.list, boundaryTensors: crossing.ids, masked };
+  return {
+    model,
+    builtins: discovered.builtins,
+    nodes,
+    components,
+    kept,
+    boundaries: crossing.list,
+    boundaryTensors: crossing.ids,
+    masked,
+  };
 }
 
 /**
@@ -54,8 +73,26 @@ function layeredReason(tf: Tf, model: LayersModel, info: ComponentInfo, builtins
   if (own) return `it holds your layer '${own}'`;
   const activations = [...new Set(model.outputs.map((t) => finalActivation(t.sourceLayer)))];
   if (activations.length > 1) return `its outputs end in different activations (${activations.join(', ')})`;
-  const problem = stubProblem(tf, info);
+  const problem = sizeProblem(model, info) ?? stubProblem(tf, info);
   return problem ? `no single stub fits it (${problem})` : null;
+}
+
+/**
+ * Why the component's free spatial sizes are beyond its stub, or null: only the conv template
+ * follows a size that changes (strides, 'valid' padding), and none follows one that grows
+ * (an upsampling, a transposed conv).
+ */
+function sizeProblem(layer: Layer, info: ComponentInfo): string | null {
+  const input = info.inputShapes[0] ?? [];
+  const output = info.outputShapes[0] ?? [];
+  const free = info.outputShapes.length === 1 && output.length === input.length && output.slice(1, -1).some((d) => d === null);
+  if (!free) return null;
+  if (info.kind === 'conv')
+    return info.conv ? null : 'its output size on a free axis does not follow its input size by strides and padding';
+  const map = spatialMap(layer, input, output);
+  if (!map) return 'its output size on a free axis does not follow its input size by strides and padding';
+  const same = map.strides.every((s) => s === 1) && map.kernel.every((k) => k === 1);
+  return same ? null : `it changes the size of a free axis (strides ${map.strides.join('x')}), which only a conv stub follows`;
 }
 
 /** The name of a layer of the user's own class in a model (nested models searched too), if any. */
@@ -109,6 +146,10 @@ function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[]
   if (recurrent) info.recurrent = recurrent;
   const embedding = kind === 'embedding' ? embeddingFacts(layer) : undefined;
   if (embedding) info.embedding = embedding;
+  // Free spatial axes: the stub needs the original's size arithmetic.
+  const freeSpatial = kind === 'conv' && (outputShapes[0] ?? []).slice(1, -1).some((d) => d === null);
+  const conv = freeSpatial ? spatialMap(layer, inputShapes[0] ?? [], outputShapes[0] ?? []) : null;
+  if (conv) info.conv = conv;
   const site = sites[0];
   if (site && site.file === file) info.source = { file: site.file, line: site.line };
   return info;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ScaffoldError } from '../errors.js';
 import type { BackendName } from '../model/options.js';
+import { useFastCpuKernels } from './fast-kernels.js';
 import { shareTfWithModules } from './tfjs-shim.js';
 
 export type Tf = typeof TfModule;
@@ -61,6 +62,7 @@ export async function selectBackend(tf: Tf, name: BackendName, compositeFile: st
   // The CPU backend is always set up first: gradient work falls back to it (see onGradientBackend).
   await tf.setBackend('cpu');
   await tf.ready();
+  useFastCpuKernels(tf);
   const backend = tf.backend() as unknown as { firstUse?: boolean };
   backend.firstUse = false;
   if (name === 'wasm') {

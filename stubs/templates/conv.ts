@@ -1,11 +1,11 @@
 // Part of scaffold-mini's stub runtime: the `conv` template (2-D images or 1-D sequences, channels last).
 // average pool by the spatial ratio (so every pixel reaches the output) -> channels C -> k (fixed)
 // -> trainable conv (kernel 2x2, or 2 for 1-D, k filters, 'same') -> exact output size (bilinear
-// resize when integer strides cannot hit it) -> k -> output channels (fixed).
+// resize when integer strides cannot hit it, see fastResize) -> k -> output channels (fixed).
 // An output without spatial axes ([batch, channels]) takes the spatial mean instead of the resize.
 import type * as tfjs from '@tensorflow/tfjs';
 import { ExtraInputs, asFloat, deriveSeed, fixedProjection, projectLastAxis } from '../projection.js';
-import { poolProject } from '../fast-ops.js';
+import { fastResize, poolProject } from '../fast-ops.js';
 import { fixedDim, formatShape, perAxis, stridedSize, stubError } from '../shapes.js';
 import type { StubShape, StubSpec } from '../spec.js';
 import type { BuildContext, Core, Template } from './types.js';
@@ -110,7 +110,7 @@ export const convTemplate: Template = {
           out = tf.mean(h, [1, 2]);
         } else {
           const size: [number, number] = [target[1] ?? 1, oneD ? 1 : (target[2] ?? 1)];
-          if (h.shape[1] !== size[0] || h.shape[2] !== size[1]) h = tf.image.resizeBilinear(h, size);
+          if (h.shape[1] !== size[0] || h.shape[2] !== size[1]) h = fastResize(tf, h, size);
           out = oneD ? tf.squeeze(h, [2]) : h;
         }
         return [projectLastAxis(tf, extras.addTo(out, extras.term(rest)), expand, ctx.activation)];

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import { useFastCpuKernels } from '../../src/tfjs/fast-kernels.js';
 import { ROOT } from '../helpers/run.js';
 import { oracleCases } from './generate.js';
 import { runCase } from './run-case.js';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
   },
 });
 await tf.setBackend('cpu');
+useFastCpuKernels(tf);
 const dir = mkdtempSync(join(ROOT, 'test/e2e/.tmp-oracle-'));
 try {
   const seed = Number(values.seed);

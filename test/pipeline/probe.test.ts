@@ -96,4 +96,25 @@ describe('probe: thresholds and wrappers', () => {
     assert.deepEqual(frame?.inputShapes, [[null, 32, 32, 3]]);
     assert.equal(report.ok, true);
   });
+
+  it('stubs a free-length conv with its size arithmetic, and keeps real a layer whose sizes no stub follows', async () => {
+    const report = await runQuiet(fixture('good/free-length-convs.ts'), { runs: 10 });
+    const strided = report.components.find((c) => c.name === 'strided');
+    assert.deepEqual(strided?.conv, { strides: [2], padding: 'valid', kernel: [5] });
+    assert.equal(strided?.stub.template, 'conv');
+    assert.deepEqual(
+      report.components.map((c) => c.name),
+      ['strided'],
+      'the transposed conv grows a free size: it stays real',
+    );
+    assert.ok(
+      report.twin.notes.some((n) => /kept real: 'upsample'/.test(n)),
+      report.twin.notes.join('; '),
+    );
+    assert.equal(report.ok, true, JSON.stringify(report.findings));
+    assert.ok(
+      report.checks.every((c) => !/internal error/.test(c.reason ?? '')),
+      JSON.stringify(report.checks),
+    );
+  });
 });

@@ -3,23 +3,30 @@ import type { LayersModel, Tensor, layers } from '@tensorflow/tfjs';
 import type { InputHint, MiniSpec } from '../../model/hints.js';
 import type { InputPlan, Sample, SampleSpace } from '../../model/sample.js';
 import type { Shape } from '../../model/shape.js';
+import type { GraphNode } from '../../model/graph.js';
+import { declaredValid } from '../../tfjs/spatial.js';
 import type { Tf } from '../../tfjs/tf-instance.js';
 
 const MAX_BATCH = 3;
 const MIN_LENGTH = 1;
 const MAX_LENGTH = 12;
 
-/** The fake-data space of a composite, planned from the ORIGINAL model (what its inputs feed). */
-export function sampleSpace(model: LayersModel, hints: MiniSpec | undefined): SampleSpace {
+/**
+ * The fake-data space of a composite, planned from the ORIGINAL model (what its inputs feed). Free
+ * dimensions take lengths from `minLength` (the shortest the model accepts, see shortestLength) to
+ * 11 more.
+ */
+export function sampleSpace(model: LayersModel, hints: MiniSpec | undefined, minLength = MIN_LENGTH): SampleSpace {
   const plans = model.inputs.map((input, index) => planInput(input.sourceLayer, input.shape, input.dtype, index, hints));
   const hasFreeDims = plans.some((p) => p.shape.slice(1).some((d) => d === null));
+  const maxLength = minLength + MAX_LENGTH - MIN_LENGTH;
   const sequences = plans.filter((p) => p.sequence);
-  const longest = Math.max(1, ...sequences.map((p) => p.shape[1] ?? MAX_LENGTH));
+  const longest = Math.max(1, ...sequences.map((p) => p.shape[1] ?? maxLength));
   const sides = [...new Set(sequences.flatMap((p) => p.sequence?.sides ?? []))];
   const allowed = sides.length ? sides.filter((side) => sequences.every((p) => p.sequence?.sides.includes(side))) : ['post' as const];
   const arbitrary = fc.record({
     batch: fc.integer({ min: 1, max: MAX_BATCH }),
-    length: hasFreeDims ? fc.integer({ min: MIN_LENGTH, max: MAX_LENGTH }) : fc.constant(0),
+    length: hasFreeDims ? fc.integer({ min: minLength, max: maxLength }) : fc.constant(0),
     dataSeed: fc.integer({ min: 0, max: 0x7fffffff }),
     // Shrinks towards full sequences (no padding): a counterexample keeps only the padding it needs.
     real: sequences.length
@@ -30,7 +37,36 @@ export function sampleSpace(model: LayersModel, hints: MiniSpec | undefined): Sa
       : fc.constant(new Array<number>(MAX_BATCH).fill(longest)),
     side: fc.constantFrom(...(allowed.length ? allowed : (['post'] as const))),
   });
-  return { plans, hasFreeDims, arbitrary };
+  return { plans, hasFreeDims, minLength, arbitrary };
+}
+
+/** Longest free length tried when looking for the shortest one a model declares it accepts. */
+const LONGEST_TRIED = 256;
+
+/**
+ * The shortest free length for which the model's declared shapes are all positive (a stack of
+ * 'valid' or strided convs needs a few steps), by doubling then bisection; the first length when
+ * none up to LONGEST_TRIED is (the checks then show what happens).
+ */
+export function shortestLength(model: LayersModel, nodes: readonly GraphNode[]): number {
+  const accepts = (length: number): boolean => declaredValid(model, nodes, length);
+  if (accepts(MIN_LENGTH)) return MIN_LENGTH;
+  let rejected = MIN_LENGTH;
+  let accepted = 0;
+  for (let n = 2 * MIN_LENGTH; n <= LONGEST_TRIED; n *= 2) {
+    if (accepts(n)) {
+      accepted = n;
+      break;
+    }
+    rejected = n;
+  }
+  if (!accepted) return MIN_LENGTH;
+  while (accepted - rejected > 1) {
+    const mid = Math.floor((accepted + rejected) / 2);
+    if (accepts(mid)) accepted = mid;
+    else rejected = mid;
+  }
+  return accepted;
 }
 
 /** Real steps of sample `i` of an input with `steps` steps (at least 1). */
