@@ -21,13 +21,20 @@ export const inputRelevance: Check = {
           // Other values for input j, each one different: for ids every id replaced by another one;
           // for floats a fresh draw, and the same scaled by 10 (a layer that rounds or clips may
           // not move on small changes, yet depends on the input).
+          // A padded input also gets a draw without padding: behind a long run of padding a
+          // stub (or a real RNN) may have forgotten the real steps to within a float's precision.
           const otherSeed = (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff;
           const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed });
+          const unpadded = plan.sequence
+            ? makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed, real: sample.real.map(() => Infinity) })
+            : [];
           const given = inputs[j] as Tensor;
-          const draws =
-            plan.values.kind === 'int'
+          const draws = [
+            ...(plan.values.kind === 'int'
               ? [otherIds(tf, plan, given, otherSeed)]
-              : [fresh[j], fresh[j] ? tf.mul(fresh[j] as Tensor, 10) : undefined];
+              : [fresh[j], fresh[j] ? tf.mul(fresh[j] as Tensor, 10) : undefined]),
+            unpadded[j],
+          ];
           try {
             const moved = draws.some((draw) => {
               if (!draw) return false;
@@ -51,7 +58,11 @@ export const inputRelevance: Check = {
               };
             }
           } finally {
-            tf.dispose([...fresh, ...draws.filter((d): d is Tensor => d !== undefined && !fresh.includes(d))]);
+            tf.dispose([
+              ...fresh,
+              ...unpadded,
+              ...draws.filter((d): d is Tensor => d !== undefined && !fresh.includes(d) && !unpadded.includes(d)),
+            ]);
           }
         }
         return null;

@@ -71,7 +71,7 @@ function violation(ctx: CheckContext, sample: Sample, placeOf: (id: number) => P
           { outputs: (layer, outs) => (layer === maker ? outs.map((t) => perturbPadded(ctx, t, real)) : undefined) },
           base,
         );
-        const makerOutput = [...runner.producer.entries()].filter(([, n]) => n === maker).map(([id]) => id);
+        const makerOutput = outputsOf(ctx, maker);
         const changed = firstChange(
           ctx,
           base,
@@ -88,6 +88,38 @@ function violation(ctx: CheckContext, sample: Sample, placeOf: (id: number) => P
             message: `${placeText(placeOf(changed.id))} changed (by ${formatDifference(changed.by)}) at real steps when only the padded steps after '${maker}' were perturbed: a layer there ignores the mask`,
             detail: { input: plan.name, perturbed: 'padded steps', after: maker },
           };
+        }
+      }
+      // 2b. Nothing makes a mask: the padded steps must still not matter. They are perturbed right
+      // after a built-in layer that reads the input step by step (an Embedding: other vectors at the
+      // padded ids), so that a mask the user computes from the input itself still sees the padding.
+      const noMaskMade = !sequence.maker && ![...base.produced.values()].some((m) => m && m.shape[1] === steps);
+      const reader = noMaskMade ? stepReader(ctx, runner.order[index] ?? -1, steps) : undefined;
+      if (reader) {
+        const perturbed = runner.run(
+          inputs,
+          { outputs: (layer, outs) => (layer === reader ? outs.map((t) => perturbPadded(ctx, t, real)) : undefined) },
+          base,
+        );
+        if (!perturbed.error) {
+          const first = (i: number): number => firstRealStep(sample, i, steps);
+          const changed = firstChange(
+            ctx,
+            base,
+            perturbed,
+            steps,
+            first,
+            first,
+            (i) => realSteps(sample, i, steps),
+            new Set(outputsOf(ctx, reader)),
+          );
+          if (changed !== null) {
+            return {
+              place: placeOf(runner.order[index] ?? -1),
+              message: `nothing masks the padding of ${label} (pad value ${sequence.pad}): ${placeText(placeOf(changed.id))} changed by ${formatDifference(changed.by)} at real steps when only the padded steps after '${reader}' were perturbed (an Embedding needs maskZero: true; float features a Masking layer)`,
+              detail: { input: plan.name, perturbed: 'padded steps', after: reader },
+            };
+          }
         }
       }
       // 3. The same real content with other padding around it gives the same results at real steps.
@@ -128,6 +160,29 @@ function violation(ctx: CheckContext, sample: Sample, placeOf: (id: number) => P
   } finally {
     tf.dispose(inputs);
   }
+}
+
+/**
+ * The first layer that reads input `inputId` step by step into a float tensor of its steps: a
+ * built-in layer (or a component's stub) applied to it directly. A layer of the user's own is
+ * never chosen: it may compute a mask from the input's values.
+ */
+function stepReader(ctx: CheckContext, inputId: number, steps: number): string | undefined {
+  const stubbed = new Set(ctx.probe.components.map((c) => c.holder));
+  for (const node of ctx.probe.nodes) {
+    if (!node.inputs.some((t) => t.id === inputId)) continue;
+    const builtin = ctx.probe.builtins.has(node.layer.constructor) || stubbed.has(node.layer);
+    const output = node.outputs[0];
+    if (!builtin || node.outputs.length !== 1 || !output || output.dtype !== 'float32') continue;
+    if (output.shape.length < 3 || (output.shape[1] !== null && output.shape[1] !== steps)) continue;
+    return node.layer.name;
+  }
+  return undefined;
+}
+
+/** Ids of the tensors a layer of the twin produces. */
+function outputsOf(ctx: CheckContext, layer: string): number[] {
+  return [...ctx.runner.producer.entries()].filter(([, name]) => name === layer).map(([id]) => id);
 }
 
 /** The boundary into the mask maker when the input reaches it through other layers, else the input's own place. */
