@@ -78,6 +78,17 @@ function realValues(tf: Tf, input: OracleInput, batch: number, draw: Draw, seed:
       if (draw.zeros && random() < 0.1) v = 0;
       values[b * perSample + k] = lo + Math.min(1, Math.max(0, v)) * (hi - lo);
     }
+    // Padded steps hold the pad value in every feature.
+    if (input.pad && shape.length >= 3) {
+      const steps = shape[1] ?? 1;
+      const stepSize = perSample / steps;
+      const real = Math.min(steps, draw.real?.[b] ?? steps);
+      const first = draw.side === 'pre' ? steps - real : 0;
+      for (let t = 0; t < steps; t++) {
+        if (t >= first && t < first + real) continue;
+        values.fill(input.pad.value, b * perSample + t * stepSize, b * perSample + (t + 1) * stepSize);
+      }
+    }
   }
   return tf.tensor(values, shape, 'float32');
 }
@@ -143,7 +154,21 @@ function measure(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: 
         const b = inputsFor(tf, c, 3, { length, real, side: 'pre' }, seed);
         worst = largestDifference(outputsOf(model, a), outputsOf(model, b));
       } else {
-        return { shown: false, effect: 0, unmeasurable: 'a fixed length padded on one side only: the same content has one padding' };
+        // Fixed length, one side: the same content always has the same padding. What may not
+        // matter then is what the padded steps hold once the padding is recognised: the layer that
+        // reads the input first (an Embedding, a Masking layer) is made to output other values at
+        // padded steps, its mask untouched.
+        const readers = padReaders(model, input.name);
+        if (!readers.length)
+          return { shown: false, effect: 0, unmeasurable: 'a fixed length padded on one side, and no Embedding or Masking reads it' };
+        const x = inputsFor(tf, c, 3, { length, real, side: input.pad!.sides[0] ?? 'post' }, seed);
+        const before = outputsOf(model, x);
+        const restore = readers.map((layer) => perturbPadded(tf, layer, input.pad!.value));
+        try {
+          worst = largestDifference(before, outputsOf(model, x));
+        } finally {
+          for (const undo of restore) undo();
+        }
       }
       return { shown: worst > VISIBLE, effect: worst };
     }
@@ -270,4 +295,46 @@ function measure(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: 
       return { shown: bad > 0, effect: bad };
     }
   }
+}
+
+type Layer = LayersModel['layers'][number];
+
+/** The Embedding or Masking layers that read input `name` first (inside a nested model too). */
+function padReaders(model: LayersModel, name: string): Layer[] {
+  const readers: Layer[] = [];
+  const reads = (layer: Layer): boolean =>
+    (layer as unknown as { inboundNodes: { inboundLayers: Layer[] }[] }).inboundNodes.some((n) =>
+      n.inboundLayers.some((l) => l.name === name),
+    );
+  const firstOf = (layer: Layer): Layer | undefined => {
+    const inner = (layer as Partial<LayersModel>).layers;
+    if (!inner) return layer;
+    const first = inner.find((l) => l.getClassName() !== 'InputLayer');
+    return first ? firstOf(first) : undefined;
+  };
+  for (const layer of model.layers) {
+    if (!reads(layer)) continue;
+    const first = firstOf(layer);
+    if (first && /^(Embedding|Masking)$/.test(first.getClassName())) readers.push(first);
+  }
+  return readers;
+}
+
+/** Makes `layer` output other values at padded steps (its mask, computed from its input, unchanged); returns the undo. */
+function perturbPadded(tf: Tf, layer: Layer, pad: number): () => void {
+  const target = layer as unknown as { call: (inputs: Tensor | Tensor[], kwargs: object) => Tensor };
+  const original = target.call;
+  target.call = function (this: unknown, inputs: Tensor | Tensor[], kwargs: object): Tensor {
+    const out = original.call(this, inputs, kwargs);
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor;
+    return tf.tidy(() => {
+      // Padded: the id is the pad (Embedding), or every feature is (Masking).
+      const padded = x.rank === out.rank - 1 ? tf.equal(x, pad) : tf.all(tf.equal(x, pad), -1);
+      const noise = tf.randomUniform(out.shape, 0.5, 1.5, 'float32', 97);
+      return tf.add(out, tf.mul(noise, tf.expandDims(tf.cast(padded, 'float32'), -1)));
+    });
+  };
+  return () => {
+    target.call = original;
+  };
 }
