@@ -36,9 +36,9 @@ export function deriveSeed(seed: number, salt: number): number {
  * two rows give only four column patterns: a stub's ten classes would tie in groups). No column
  * sums to zero, so shifting every input entry by the same amount still moves the result.
  */
-export function fixedProjection(tf: Tf, rows: number, cols: number, seed: number): tfjs.Tensor2D {
+export function fixedProjection(tf: Tf, rows: number, cols: number, seed: number, gain = 1): tfjs.Tensor2D {
   const next = prng(seed);
-  const scale = 1 / Math.sqrt(rows);
+  const scale = gain / Math.sqrt(rows);
   const data = new Float32Array(rows * cols);
   for (let c = 0; c < cols; c++) {
     let sum = 0;

@@ -36,6 +36,12 @@ export interface StubSpec {
    * optional) defaults to the stride, i.e. floor(n / stride).
    */
   conv?: { strides: number[]; padding: 'same' | 'valid'; kernel?: number[] };
+  /**
+   * A conv original that reads only each step (`point`: kernels of 1), or only each step and the
+   * ones before it (`causal`): the stub's core reads no wider. Otherwise its 2x2 core reads the
+   * next step (and row) too.
+   */
+  window?: 'point' | 'causal';
   recurrent?: {
     cell: 'lstm' | 'gru' | 'simpleRNN';
     returnSequences: boolean;
@@ -47,6 +53,11 @@ export interface StubSpec {
     initialState?: boolean;
   };
   embedding?: { inputDim: number; maskZero: boolean };
+  /**
+   * Per output, a factor on the stub's pre-activation (default 1): set by calibration so that the
+   * stub's outputs spread as much as the original's at initialisation (see the tool's calibrate).
+   */
+  gain?: number[];
   /** The first layer of a Sequential needs its input shape: the original's (batch axis included). */
   batchInputShape?: StubShape;
   /**

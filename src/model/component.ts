@@ -65,6 +65,8 @@ export interface ComponentInfo {
   recurrent?: RecurrentFacts;
   embedding?: EmbeddingFacts;
   conv?: ConvFacts;
+  /** A conv component that reads only each step (`point`) or only each step and earlier ones (`causal`). */
+  window?: 'point' | 'causal';
   /**
    * A nested model no single stub stands in for faithfully (it holds the user's own layer, its
    * outputs end in different activations, or no template fits its shapes): its own expensive

@@ -13,4 +13,8 @@ export interface Twin {
   /** Name of a layer of the original graph -> the layer applied in its place in the twin. */
   layers: Map<string, layers.Layer>;
   params: number;
+  /** Per stub (`outer/inner` inside a layered component), the factor on each output's pre-activation from calibration. */
+  gains: Map<string, number[]>;
+  /** What the twin stage did that the report should say (calibration). */
+  notes: string[];
 }

@@ -149,7 +149,7 @@ function contextFor({ loaded, probed, twin }: CheckInput, ctx: RunContext): Chec
     observer: createObserver(tf, runner, passes, space, tapsFor(probed)),
     sourceOf: sourceLookup(probed, loaded.applySites, opts.file),
     compileSite: loaded.compileSites.get(loaded.model),
-    twinWithReal: (component) => buildTwin(tf, probed, opts.file, opts.seed, { keepReal: component }),
+    twinWithReal: (component) => buildTwin(tf, probed, opts.file, opts.seed, { keepReal: component, gains: twin.gains }),
     options: {
       outDir: opts.out,
       emit: opts.emit,

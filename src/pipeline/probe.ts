@@ -13,7 +13,7 @@ import { finalActivation, isModel } from '../tfjs/activation.js';
 import { carriedMasks } from '../tfjs/carried-masks.js';
 import { walkable, wrappedLayer } from '../tfjs/graph.js';
 import { maskBehaviour } from '../tfjs/mask-behaviour.js';
-import { spatialMap } from '../tfjs/spatial.js';
+import { convWindow, spatialMap } from '../tfjs/spatial.js';
 import type { Tf } from '../tfjs/tf-instance.js';
 import { discover } from './discover.js';
 
@@ -150,6 +150,8 @@ function describe(tf: Tf, layer: Layer, node: GraphNode, sites: SourceLocation[]
   const freeSpatial = kind === 'conv' && (outputShapes[0] ?? []).slice(1, -1).some((d) => d === null);
   const conv = freeSpatial ? spatialMap(layer, inputShapes[0] ?? [], outputShapes[0] ?? []) : null;
   if (conv) info.conv = conv;
+  const window = kind === 'conv' ? convWindow(layer) : undefined;
+  if (window) info.window = window;
   const site = sites[0];
   if (site && site.file === file) info.source = { file: site.file, line: site.line };
   return info;

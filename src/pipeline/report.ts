@@ -42,6 +42,7 @@ export function report({ probed, twin, checked, emitted, timings }: ReportInput,
       notes: [
         ...(probed.components.length || probed.kept.length ? [] : [NOTHING_TO_STUB]),
         ...probed.kept.map((k) => `kept real: '${k.name}' (no stub fits it: ${k.reason})`),
+        ...twin.notes,
         ...(emitted?.notes ?? []),
       ],
     },

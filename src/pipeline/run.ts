@@ -37,7 +37,7 @@ export async function run(file: string, options: Options = {}, hooks: RunHooks =
   const loaded = await timed('load', () => load(opts.file, ctx));
   hooks.onFiles?.(loaded.files);
   const probed = await timed('probe', () => probe(discover(loaded, ctx), ctx));
-  const twin = await timed('twin', () => buildTwinStage(probed, ctx));
+  const twin = await timed('twin', () => buildTwinStage({ loaded, probed }, ctx));
   // The twin is rendered and written on the other core while the checks run here.
   const emitting = opts.emit ? emit({ loaded, probed, twin }, ctx) : null;
   emitting?.catch(() => undefined); // awaited below; keeps an early failure from being unhandled meanwhile

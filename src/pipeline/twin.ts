@@ -1,18 +1,54 @@
-import type { LayersModel, SymbolicTensor, Tensor, layers } from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs';
 import { defineStubs } from '../../stubs/index.js';
 import type { StubSpec } from '../../stubs/spec.js';
 import { ScaffoldError } from '../errors.js';
+import { makeInputs, sampleSpace, shortestLength } from '../checks/harness/fake-inputs.js';
+import type { LoadedComposite } from '../model/composite.js';
+import type { MiniSpec } from '../model/hints.js';
 import type { ProbeResult } from '../model/probe.js';
+import type { Sample } from '../model/sample.js';
 import type { RunContext } from '../model/run-context.js';
 import type { Twin } from '../model/twin.js';
+import { calibrate, type Gains } from '../stubbing/calibrate.js';
 import { componentSeed, toStubSpec } from '../stubbing/stub-spec.js';
+import { drawSeededWeights } from '../tfjs/seeded-weights.js';
 import type { Tf } from '../tfjs/tf-instance.js';
 
 type Layer = layers.Layer;
 
-/** The twin stage: the probed composite with every component replaced by its stub, seeded by the run's seed. */
-export function twin(probed: ProbeResult, ctx: Pick<RunContext, 'tf' | 'opts'>): Twin {
-  return buildTwin(ctx.tf, probed, ctx.opts.file, ctx.opts.seed);
+/** How many fake samples the stubs are calibrated on. */
+const CALIBRATION_SAMPLES = 4;
+
+/**
+ * The twin stage: the probed composite with every component replaced by its stub, seeded by the
+ * run's seed, each stub calibrated to spread its outputs as its component does (see calibrate).
+ */
+export function twin(
+  { loaded, probed }: { loaded: Pick<LoadedComposite, 'exports'>; probed: ProbeResult },
+  ctx: Pick<RunContext, 'tf' | 'opts'>,
+): Twin {
+  const { tf, opts } = ctx;
+  const first = buildTwin(tf, probed, opts.file, opts.seed);
+  if (probed.components.length === 0) return first;
+  const hints = loaded.exports['mini'] as MiniSpec | undefined;
+  const planned = sampleSpace(probed.model, hints);
+  const minLength = planned.hasFreeDims ? shortestLength(probed.model, probed.nodes) : 1;
+  const sample: Sample = {
+    batch: CALIBRATION_SAMPLES,
+    length: minLength + 6,
+    dataSeed: opts.seed,
+    real: new Array<number>(CALIBRATION_SAMPLES).fill(Infinity),
+    side: 'post',
+  };
+  const inputs = makeInputs(tf, planned.plans, sample);
+  let calibration;
+  try {
+    calibration = calibrate(tf, probed, inputs, opts.seed);
+  } finally {
+    tf.dispose(inputs);
+  }
+  const calibrated = calibration.gains.size ? buildTwin(tf, probed, opts.file, opts.seed, { gains: calibration.gains }) : first;
+  return { ...calibrated, notes: [calibration.note] };
 }
 
 /**
@@ -25,8 +61,9 @@ export function buildTwin(
   probe: ProbeResult,
   file: string,
   seed: number,
-  options: { keepReal?: string; name?: string } = {},
+  options: { keepReal?: string; name?: string; gains?: Gains; prefix?: string } = {},
 ): Twin {
+  const prefix = options.prefix ?? '';
   const runtime = defineStubs(tf);
   const stubs = new Map<string, { spec: StubSpec; layer: Layer }>();
   const layered = new Map<string, Twin>();
@@ -36,13 +73,19 @@ export function buildTwin(
     if (component.info.name === options.keepReal) return;
     if (component.inner) {
       // Stubbed around what it holds: its own twin (its expensive layers stubbed, the rest kept).
-      const inner = buildTwin(tf, component.inner, file, componentSeed(seed, index), { name: component.info.name });
+      const inner = buildTwin(tf, component.inner, file, componentSeed(seed, index), {
+        name: component.info.name,
+        prefix: `${prefix}${component.info.name}/`,
+        ...(options.gains ? { gains: options.gains } : {}),
+      });
       if (!component.layer.trainable) inner.model.trainable = false;
       layered.set(component.info.name, inner);
       byHolder.set(component.holder, component.holder === component.layer ? inner.model : rewrap(component.holder, inner.model));
       return;
     }
     const spec = toStubSpec(component.info, componentSeed(seed, index));
+    const gain = options.gains?.get(`${prefix}${component.info.name}`);
+    if (gain) spec.gain = gain;
     let stub: Layer;
     try {
       stub = runtime.stub(spec);
@@ -95,7 +138,7 @@ export function buildTwin(
   const drawn = new Set<Layer>([...stubs.values()].map((s) => s.layer));
   for (const inner of layered.values()) drawn.add(inner.model);
   reinitialiseReused(tf, model, drawn, seed);
-  return { model, stubs, layered, tensors, layers: twinLayers, params: model.countParams() };
+  return { model, stubs, layered, tensors, layers: twinLayers, params: model.countParams(), gains: options.gains ?? new Map(), notes: [] };
 }
 
 function rewrap(wrapper: Layer, stub: Layer): Layer {
@@ -128,73 +171,13 @@ function mapValue(value: unknown, tensors: Map<number, SymbolicTensor>): unknown
 }
 
 /**
- * Every weight of the reused layers gets seeded values, so that a run is the same for the same
- * seed (tfjs's initialisers draw from an unseeded generator) and no weight is left as the free
- * build's zeros. Each weight is drawn again from the user's own initialiser, seeded (a bad
- * initialisation is what initial-loss and activation-health look for); where that is not possible
- * (Orthogonal, a QR in JavaScript, or an initialiser of the user's own): matrices (rank >= 2)
- * Glorot-uniform noise, `gamma` and `moving_variance` ones, `bias`, `beta` and `moving_mean`
- * zeros; other vectors keep their (deterministic) initial value.
+ * Every weight of the reused layers gets seeded values (see drawSeededWeights), so that a run is
+ * the same for the same seed and no weight is left as the free build's zeros.
  */
 function reinitialiseReused(tf: Tf, model: LayersModel, stubs: Set<Layer>, seed: number): void {
   let index = 0;
   for (const layer of model.layers) {
     if (stubs.has(layer)) continue;
-    for (const weight of layer.weights) {
-      index++;
-      if (weight.dtype !== 'float32') continue;
-      const shape = weight.shape as number[];
-      const name = weight.originalName;
-      const weightSeed = (seed + 7919 * index) % 0x7fffffff;
-      const value = userInitialValue(tf, layer, name, shape, weightSeed) ?? fallbackValue(tf, name, shape, weightSeed);
-      if (!value) continue;
-      // The variable takes a reference to the value's data: the value's own handle is dropped.
-      weight.write(value);
-      value.dispose();
-    }
-  }
-}
-
-/** Glorot-uniform noise for matrices, ones for scales, zeros for offsets; null: keep the initial value. */
-function fallbackValue(tf: Tf, name: string, shape: number[], seed: number): Tensor | null {
-  if (/(gamma|moving_variance)$/.test(name)) return tf.ones(shape);
-  if (/(bias|beta|moving_mean)$/.test(name)) return tf.zeros(shape);
-  if (shape.length < 2) return null;
-  const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-  const fanOut = shape[shape.length - 1] ?? 1;
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.randomUniform(shape, -limit, limit, 'float32', seed);
-}
-
-/** Weight name suffix -> the layer config key of its initialiser. */
-const INITIALIZER_KEYS: [RegExp, string][] = [
-  [/recurrent_kernel$/, 'recurrentInitializer'],
-  [/depthwise_kernel$/, 'depthwiseInitializer'],
-  [/pointwise_kernel$/, 'pointwiseInitializer'],
-  [/kernel$/, 'kernelInitializer'],
-  [/bias$/, 'biasInitializer'],
-  [/embeddings$/, 'embeddingsInitializer'],
-  [/gamma$/, 'gammaInitializer'],
-  [/beta$/, 'betaInitializer'],
-  [/moving_mean$/, 'movingMeanInitializer'],
-  [/moving_variance$/, 'movingVarianceInitializer'],
-];
-
-/** A fresh value of the weight from the initialiser the layer's config names, with this seed; null when there is none to use. */
-function userInitialValue(tf: Tf, layer: Layer, weightName: string, shape: number[], seed: number): Tensor | null {
-  const key = INITIALIZER_KEYS.find(([pattern]) => pattern.test(weightName))?.[1];
-  if (!key) return null;
-  const config = (layer.getConfig() as Record<string, unknown>)[key] as
-    { className?: string; config?: Record<string, unknown> } | undefined;
-  const className = config?.className;
-  if (!className || className === 'Orthogonal') return null;
-  const factory = (
-    tf.initializers as unknown as Record<string, ((c: object) => { apply(shape: number[], dtype?: string): unknown }) | undefined>
-  )[className.charAt(0).toLowerCase() + className.slice(1)];
-  if (typeof factory !== 'function') return null;
-  try {
-    return factory({ ...config?.config, seed }).apply(shape, 'float32') as Tensor;
-  } catch {
-    return null;
+    index = drawSeededWeights(tf, layer, seed, index);
   }
 }

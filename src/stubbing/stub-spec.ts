@@ -17,6 +17,7 @@ export function toStubSpec(info: ComponentInfo, seed: number): StubSpec {
   };
   if (info.recurrent) spec.recurrent = { ...info.recurrent };
   if (info.embedding) spec.embedding = { ...info.embedding };
+  if (info.window) spec.window = info.window;
   if (info.conv) spec.conv = { strides: [...info.conv.strides], padding: info.conv.padding, kernel: [...info.conv.kernel] };
   return spec;
 }

@@ -115,3 +115,41 @@ function shapeOf(component: Layer, shape: ShapeOf): ShapeOf | ShapeOf[] {
   if (isModel(component) && component.getClassName() === 'Sequential') return outputShape(component, shape);
   return component.computeOutputShape(isModel(component) ? [shape] : shape) as ShapeOf | ShapeOf[];
 }
+
+/**
+ * Which steps a conv component reads for an output step: only that step (`point`: every kernel,
+ * pool and stride is 1), that step and earlier ones (`causal`: every conv wider than 1 pads
+ * 'causal'), or undefined for any neighbourhood. A stub must not read wider than its original:
+ * a stub that read the next step would mix padding into real steps, and the future into a
+ * causal decoder.
+ */
+export function convWindow(component: Layer): 'point' | 'causal' | undefined {
+  const layers = isModel(component) ? flatLayers(component) : [component];
+  let causal = false;
+  for (const layer of layers) {
+    const className = layer.getClassName();
+    const config = layer.getConfig() as {
+      kernelSize?: number | number[];
+      poolSize?: number | number[];
+      strides?: number | number[];
+      dilationRate?: number | number[];
+      padding?: string;
+    };
+    const ones = (v: number | number[] | undefined): boolean => (Array.isArray(v) ? v : [v ?? 1]).every((d) => d === 1);
+    if (/Conv/.test(className)) {
+      if (!ones(config.strides)) return undefined;
+      if (ones(config.kernelSize)) continue;
+      if (config.padding !== 'causal') return undefined;
+      causal = true;
+    } else if (/Pooling\dD$/.test(className) && !className.startsWith('Global')) {
+      if (!ones(config.poolSize) || !ones(config.strides ?? config.poolSize)) return undefined;
+    } else if (/^(ZeroPadding|Cropping|UpSampling)/.test(className)) {
+      return undefined;
+    }
+  }
+  return causal ? 'causal' : 'point';
+}
+
+function flatLayers(model: LayersModel): Layer[] {
+  return model.layers.flatMap((l) => (isModel(l) ? flatLayers(l) : [l]));
+}

@@ -66,7 +66,7 @@ export const convTemplate: Template = {
 
   params(spec, k) {
     const oneD = (spec.inputShapes[0]?.length ?? 4) === 3;
-    return (oneD ? 2 : 4) * k * k + k;
+    return (spec.window === 'point' ? 1 : oneD ? 2 : 4) * k * k + k;
   },
 
   create(ctx: BuildContext): Core {
@@ -80,13 +80,16 @@ export const convTemplate: Template = {
     const strides = poolStrides(spec, input, output, spatial);
     const pool: [number, number] = [strides[0] ?? 1, oneD ? 1 : (strides[1] ?? 1)];
     const reduce = fixedProjection(tf, channels, k, deriveSeed(spec.seed, 1));
-    const expand = fixedProjection(tf, k, outChannels, deriveSeed(spec.seed, 2));
+    const expand = fixedProjection(tf, k, outChannels, deriveSeed(spec.seed, 2), spec.gain?.[0]);
     const extras = new ExtraInputs(tf, extraWidths(spec), k, spec.seed);
+    // The core reads no wider than the original: a point-wise original gets a 1x1 core, a causal
+    // one a core over this step and the one before (the input padded by one step in front).
+    const causal = spec.window === 'causal' && oneD;
     const core = tf.layers.conv2d({
       filters: k,
-      kernelSize: oneD ? [2, 1] : [2, 2],
+      kernelSize: spec.window === 'point' ? [1, 1] : oneD ? [2, 1] : [2, 2],
       strides: 1,
-      padding: 'same',
+      padding: causal ? 'valid' : 'same',
       name: `${ctx.prefix}_core`,
       kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed(3) }),
       // A seeded bias: with none, the core's output is proportional to its input, and a normalisation after the stub would make every sample alike.
@@ -104,6 +107,7 @@ export const convTemplate: Template = {
         const image = oneD ? tf.expandDims(asFloat(tf, x), 2) : asFloat(tf, x);
         // Pooling and the channel projection commute: one fused pass over the pixels.
         let h = (pool[0] > 1 || pool[1] > 1 ? poolProject(tf, image as tfjs.Tensor4D, pool, reduce) : projectLastAxis(tf, image, reduce)) as tfjs.Tensor4D;
+        if (causal) h = tf.pad(h, [[0, 0], [1, 0], [0, 0], [0, 0]]);
         h = core.apply(h) as tfjs.Tensor4D;
         let out: tfjs.Tensor;
         if (target.length === 2) {

@@ -38,7 +38,7 @@ export const denseTemplate: Template = {
     const features = fixedDim(spec, input, input.length - 1, 'the last input axis');
     const units = fixedDim(spec, output, output.length - 1, 'the last output axis');
     const reduce = fixedProjection(tf, features, k, deriveSeed(spec.seed, 1));
-    const expand = fixedProjection(tf, k, units, deriveSeed(spec.seed, 2));
+    const expand = fixedProjection(tf, k, units, deriveSeed(spec.seed, 2), spec.gain?.[0]);
     const extras = new ExtraInputs(tf, extraWidths(spec), k, spec.seed);
     const core = tf.layers.dense({
       units: k,

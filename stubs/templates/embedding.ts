@@ -65,7 +65,7 @@ export const embeddingTemplate: Template = {
     const output = spec.outputShapes[0] ?? [];
     const width = fixedDim(spec, output, output.length - 1, 'the embedding (last output) axis');
     const rows = embeddingRows(spec, k);
-    const expand = fixedProjection(tf, k, width, deriveSeed(spec.seed, 2));
+    const expand = fixedProjection(tf, k, width, deriveSeed(spec.seed, 2), spec.gain?.[0]);
     const extras = new ExtraInputs(tf, extraWidths(spec), k, spec.seed);
     const table = tf.layers.embedding({
       inputDim: rows,

@@ -61,7 +61,7 @@ export const genericTemplate: Template = {
       const size = full ? fixedProduct(s) : last;
       // The expanded block before tiling: fixed axes kept (all but the last when not full), free ones 1.
       const block = s.slice(1).map((d, i) => (d === null || (!full && i < s.length - 2) ? 1 : d));
-      return { block, expand: fixedProjection(tf, k, size, deriveSeed(spec.seed, 1000 + j)) };
+      return { block, expand: fixedProjection(tf, k, size, deriveSeed(spec.seed, 1000 + j), spec.gain?.[j]) };
     });
     const core = tf.layers.dense({
       units: k,

@@ -24,7 +24,11 @@ export async function loadAndProbe(tf: Tf, file: string, options: Options = {}):
 }
 
 /** discover and probe a model built in the test. */
-export function probeModel(tf: Tf, model: LayersModel, options: { minParams: number; file: string; applySites?: ApplySites }): ProbeResult {
-  const ctx = stageContext(tf, options.file, { minParams: options.minParams });
+export function probeModel(
+  tf: Tf,
+  model: LayersModel,
+  options: { minParams?: number; file: string; applySites?: ApplySites },
+): ProbeResult {
+  const ctx = stageContext(tf, options.file, options.minParams === undefined ? {} : { minParams: options.minParams });
   return probe(discover({ model, applySites: options.applySites ?? new WeakMap() }, ctx), ctx);
 }

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { resolveOptions } from '../../src/config.js';
+import { twin } from '../../src/pipeline/twin.js';
+import { calibrate } from '../../src/stubbing/calibrate.js';
+import type { Tf } from '../../src/tfjs/tf-instance.js';
+import { probeModel } from '../helpers/stages.js';
+
+await tf.setBackend('cpu');
+(tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+
+const FILE = 'calibrate.test.ts';
+
+/** features -> a heavy Dense (a component by its cost) -> a small head. */
+function composite(units: number, init: 'glorotUniform' | 'huge'): tf.LayersModel {
+  {
+    const x = tf.input({ shape: [64], name: 'features' });
+    const kernelInitializer = init === 'huge' ? tf.initializers.randomNormal({ mean: 0, stddev: 3 }) : 'glorotUniform';
+    const hidden = tf.layers.dense({ units, activation: 'tanh', name: 'hidden', kernelInitializer }).apply(x) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 10, activation: 'softmax', name: 'out' }).apply(hidden) as tf.SymbolicTensor;
+    return tf.model({ inputs: x, outputs: out });
+  }
+}
+
+const std = (t: tf.Tensor): number => tf.tidy(() => Math.sqrt(tf.moments(t).variance.dataSync()[0] ?? NaN));
+
+/** The spread of the heavy component's output: the real layer with its own initialiser, and the twin's stub. */
+function spreads(init: 'glorotUniform' | 'huge'): { real: number; stub: number; notes: string[] } {
+  const model = composite(8192, init);
+  const probed = probeModel(tf as unknown as Tf, model, { file: FILE });
+  assert.deepEqual(
+    probed.components.map((c) => c.info.name),
+    ['hidden'],
+  );
+  const ctx = { tf: tf as unknown as Tf, opts: resolveOptions(FILE, { seed: 3 }) };
+  const built = twin({ loaded: { exports: {} }, probed }, ctx);
+  const x = tf.randomUniform([8, 64], 0, 1, 'float32', 5);
+  const hiddenOf = (m: tf.LayersModel): tf.Tensor =>
+    tf.model({ inputs: m.inputs, outputs: m.getLayer('hidden').output as tf.SymbolicTensor }).predict(x) as tf.Tensor;
+  const stub = std(hiddenOf(built.model));
+  // The real layer at initialisation: its weights drawn by its own initialiser.
+  const real = std(
+    tf.tidy(() =>
+      tf.tanh(
+        tf.matMul(
+          x,
+          tf.initializers[init === 'huge' ? 'randomNormal' : 'glorotUniform'](init === 'huge' ? { mean: 0, stddev: 3 } : {}).apply([
+            64, 8192,
+          ]),
+        ),
+      ),
+    ),
+  );
+  return { real, stub, notes: built.notes ?? [] };
+}
+
+describe('calibrate: stubs spread their outputs as the real components do at initialisation', () => {
+  it('matches the standard deviation of a Glorot tanh layer and of one drawn with stddev 3 (saturated)', () => {
+    for (const init of ['glorotUniform', 'huge'] as const) {
+      const { real, stub, notes } = spreads(init);
+      assert.ok(Math.abs(stub - real) / real < 0.25, `${init}: stub std ${stub} against real ${real}`);
+      assert.match(notes[0] ?? '', /stubs calibrated .* \(1 stub\(s\), one real pass of 4 samples\)$/);
+    }
+  });
+
+  it('gives different gains for different real scales (the calibration reads the real layer)', () => {
+    const small = spreads('glorotUniform');
+    const huge = spreads('huge');
+    assert.ok(huge.stub > 2 * small.stub, `huge ${huge.stub} against glorot ${small.stub}`);
+  });
+
+  it('is skipped with a note when the real forward pass is expensive, and tolerates a real model that throws', () => {
+    const model = composite(8192, 'glorotUniform');
+    const probed = probeModel(tf as unknown as Tf, model, { file: FILE });
+    const big = tf.zeros([4096, 64]);
+    const skipped = calibrate(tf as unknown as Tf, probed, [big], 1);
+    assert.equal(skipped.gains.size, 0);
+    assert.match(skipped.note, /^stubs not calibrated: a real forward pass of 4096 samples costs about 2\.5 G multiply-adds/);
+    const wrong = tf.zeros([4, 63]);
+    const failed = calibrate(tf as unknown as Tf, probed, [wrong], 1);
+    assert.equal(failed.gains.size, 0);
+    assert.match(failed.note, /^stubs not calibrated: the real forward pass failed/);
+    tf.dispose([big, wrong]);
+  });
+
+  it('leaves a twin without components as it is, with no note', () => {
+    const model = composite(16, 'glorotUniform');
+    const probed = probeModel(tf as unknown as Tf, model, { minParams: 1e9, file: FILE });
+    assert.equal(probed.components.length, 0);
+    const built = twin({ loaded: { exports: {} }, probed }, { tf: tf as unknown as Tf, opts: resolveOptions(FILE, { seed: 1 }) });
+    assert.deepEqual(built.notes, []);
+  });
+});
