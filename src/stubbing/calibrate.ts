@@ -24,6 +24,8 @@ export interface Calibration {
 const CALIBRATION_MACS = 2 ** 29;
 const LOWEST_GAIN = 1e-3;
 const HIGHEST_GAIN = 1e3;
+/** Steps of the scan over log gain (a factor of 1.26 each). */
+const GAIN_SCAN = 60;
 
 /**
  * Stubs that spread their outputs as the original components do at initialisation, so that what
@@ -113,23 +115,39 @@ function calibrateGraph(tf: Tf, probed: ProbeResult, inputs: Tensor[], seed: num
   });
 }
 
-/** The factor g with std(activation(g z)) = std(real), by bisection over log g; 1 when it cannot tell. */
-function gainFor(tf: Tf, z: Tensor | undefined, real: Tensor | undefined, activation: string): number {
+/**
+ * The smallest factor g with std(activation(g z)) = std(real): a scan over log g, then bisection in
+ * the first step that crosses the target. Not a bisection over the whole range: a saturating
+ * activation's spread falls again at large g (on a few samples, every output at the same end of a
+ * sigmoid has no spread at all). 1 when it cannot tell.
+ */
+export function gainFor(tf: Tf, z: Tensor | undefined, real: Tensor | undefined, activation: string): number {
   if (!z || !real || z.size !== real.size) return 1;
   const target = std(tf, real);
-  if (!Number.isFinite(target) || std(tf, z) === 0) return 1;
+  if (!Number.isFinite(target) || target === 0 || std(tf, z) === 0) return 1;
   const layer = tf.layers.activation({ activation: activation as 'linear' });
-  const spread = (g: number): number => tf.tidy(() => std(tf, layer.apply(tf.mul(z, g)) as Tensor));
-  let lo = Math.log(LOWEST_GAIN);
-  let hi = Math.log(HIGHEST_GAIN);
-  if (spread(Math.exp(lo)) >= target) return LOWEST_GAIN;
-  if (spread(Math.exp(hi)) <= target) return HIGHEST_GAIN;
-  for (let i = 0; i < 30; i++) {
-    const mid = (lo + hi) / 2;
-    if (spread(Math.exp(mid)) < target) lo = mid;
-    else hi = mid;
+  const spread = (logG: number): number => tf.tidy(() => std(tf, layer.apply(tf.mul(z, Math.exp(logG))) as Tensor));
+  const lowest = Math.log(LOWEST_GAIN);
+  const step = (Math.log(HIGHEST_GAIN) - lowest) / GAIN_SCAN;
+  if (spread(lowest) >= target) return LOWEST_GAIN;
+  let best = { logG: lowest, gap: Infinity };
+  for (let i = 1; i <= GAIN_SCAN; i++) {
+    const hi = lowest + i * step;
+    const value = spread(hi);
+    if (value >= target) {
+      let lo = hi - step;
+      let up = hi;
+      for (let k = 0; k < 20; k++) {
+        const mid = (lo + up) / 2;
+        if (spread(mid) < target) lo = mid;
+        else up = mid;
+      }
+      return Math.exp((lo + up) / 2);
+    }
+    if (target - value < best.gap) best = { logG: hi, gap: target - value };
   }
-  return Math.exp((lo + hi) / 2);
+  // The stub cannot spread as much (a saturating activation on too few distinct inputs): its widest.
+  return Math.exp(best.logG);
 }
 
 function std(tf: Tf, t: Tensor): number {

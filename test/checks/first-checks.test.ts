@@ -14,6 +14,25 @@ describe('shape, dtype and finite: each fails on its bug and passes on the near-
     assert.deepEqual({ batch: finding.counterexample?.['batch'], length: finding.counterexample?.['length'] }, { batch: 1, length: 1 });
   });
 
+  it('shape: a layer whose call throws is named once, at its line, not every tensor after it', async () => {
+    const report = await runQuiet(fixture('checks/shape-throws.ts'), { only: ['shape'], runs: 100 });
+    const thrown = report.findings.filter((f) => /throws/.test(f.message));
+    assert.equal(thrown.length, 1, JSON.stringify(report.findings));
+    assert.equal(thrown[0]?.where, "layer 'pair_steps'");
+    assert.match(thrown[0]?.message ?? '', /^layer 'pair_steps': its call throws: /);
+    assert.equal(thrown[0]?.source?.line, 22);
+    assert.ok((thrown[0]?.counterexample?.['length'] as number) < 4);
+  });
+
+  it('shape: a kept-real RNN with initial states, then more layers, runs clean (tfjs leaves its states in the shared kwargs)', async () => {
+    const report = await runQuiet(fixture('good/seq2seq-kept-decoder.ts'), { only: ['shape', 'dtype', 'finite'], runs: 20 });
+    assert.deepEqual(
+      report.components.map((c) => c.name),
+      ['enc_rnn'],
+    );
+    assert.deepEqual(report.findings, []);
+  });
+
   it('shape: the padded near-miss passes', async () => {
     const report = await runQuiet(fixture('checks/shape-ok.ts'), { runs: 100, only: ['shape', 'dtype', 'finite'] });
     assert.deepEqual(report.findings, []);

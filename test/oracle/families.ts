@@ -42,7 +42,7 @@ function renderHead(h: Head, x: string, bug: BugId | null): { code: string; out:
   // The forms tfjs takes: a loss name, or a function of (yTrue, yPred) (here one of the user's own).
   const written = h.loss === 'function' ? `(yTrue: tf.Tensor, yPred: tf.Tensor) => tf.metrics.${loss}(yTrue, yPred)` : `'${loss}'`;
   const gateBias = bug === 'dead-relu-gate' ? `, biasInitializer: tf.initializers.constant({ value: -20 })` : '';
-  const outInit = bug === 'huge-output-init' ? `, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 10 })` : '';
+  const outInit = bug === 'huge-output-init' ? `, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 100 })` : '';
   const code = [
     `  const hidden = tf.layers.dense({ units: ${h.hidden}, activation: 'relu', name: 'hidden'${gateBias} }).apply(${x}) as tf.SymbolicTensor;`,
     `  const out = tf.layers.dense({ units: ${units}, activation: '${activation}', name: 'out'${outInit} }).apply(hidden) as tf.SymbolicTensor;`,
@@ -323,7 +323,7 @@ const siamese: Family<Siamese> = {
           `      tf.layers.conv2d({ filters: ${f}, kernelSize: 3, padding: 'same', activation: 'relu', ${i === 0 ? `inputShape: [${p.size}, ${p.size}, ${p.channels}], ` : ''}name: 'conv${i}' }),\n      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool${i}' }),`,
       )
       .join('\n');
-    const outInit = bug === 'huge-output-init' ? `, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 10 })` : '';
+    const outInit = bug === 'huge-output-init' ? `, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 100 })` : '';
     const source = `import * as tf from '@tensorflow/tfjs';
 ${layerClasses(['L2Normalize', 'AbsDiff'])}
 
@@ -785,7 +785,7 @@ const maskedSeq: Family<MaskedSeq> = {
         ? `tf.layers.globalAveragePooling1d({ name: 'pool' }).apply(states)`
         : `new MaskedMean({ name: 'pool' }).apply(states)`;
     const padding = p.sides.length === 2 ? 'both' : 'post';
-    const outInit = bug === 'huge-output-init' ? `, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 10 })` : '';
+    const outInit = bug === 'huge-output-init' ? `, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 100 })` : '';
     const source = `import * as tf from '@tensorflow/tfjs';
 ${layerClasses(['MaskedMean'])}
 

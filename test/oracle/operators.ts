@@ -58,7 +58,7 @@ export const OPERATORS: Record<BugId, Operator> = {
     check: 'initial-loss',
     severity: 'warning',
     truth: 'initial-loss',
-    describe: 'an output layer initialised with randomNormal stddev 10 (saturated from the start)',
+    describe: 'an output layer initialised with randomNormal stddev 100 (saturated from the start)',
   },
   'dead-branch': {
     id: 'dead-branch',

@@ -68,7 +68,10 @@ export async function runCase(dir: string, c: OracleCase, seed: number, options:
     model.dispose();
   }
   const severe = (f: Finding) => f.severity === 'error' || (op.severity === 'warning' && f.severity === 'warning');
-  const own = findings.filter((f) => f.check === op.check && severe(f));
+  // A bug that makes the real model throw is found by the finding that reports the throw.
+  const reportsThrow = (f: Finding) =>
+    truth.thrown !== undefined && f.check === 'shape' && f.severity === 'error' && /throw/.test(f.message);
+  const own = findings.filter((f) => (f.check === op.check && severe(f)) || reportsThrow(f));
   const culprit = c.culprit;
   const names = (f: Finding): string[] => (f.place ? placeNames(f.place) : [f.where]);
   const attributed = culprit === undefined ? own.length > 0 : own.some((f) => names(f).some((n) => n === culprit || n.includes(culprit)));

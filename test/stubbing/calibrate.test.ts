@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { resolveOptions } from '../../src/config.js';
 import { twin } from '../../src/pipeline/twin.js';
-import { calibrate } from '../../src/stubbing/calibrate.js';
+import { calibrate, gainFor } from '../../src/stubbing/calibrate.js';
 import type { Tf } from '../../src/tfjs/tf-instance.js';
 import { probeModel } from '../helpers/stages.js';
 
@@ -68,6 +68,43 @@ describe('calibrate: stubs spread their outputs as the real components do at ini
     const small = spreads('glorotUniform');
     const huge = spreads('huge');
     assert.ok(huge.stub > 2 * small.stub, `huge ${huge.stub} against glorot ${small.stub}`);
+  });
+
+  it('takes the smallest gain that reaches the real spread, not one where a saturated sigmoid has none', () => {
+    // Four samples on the same side of 0: at gain 1000 every sigmoid is 1 and the spread is 0 again.
+    const z = tf.tensor2d([[0.5], [0.52], [0.54], [0.56]]);
+    const real = tf.tensor2d([[0.5], [0.501], [0.502], [0.503]]);
+    const g = gainFor(tf as unknown as Tf, z, real, 'sigmoid');
+    const spread = std(tf.sigmoid(tf.mul(z, g)));
+    assert.ok(Math.abs(spread - std(real)) / std(real) < 0.01, `gain ${g}: spread ${spread} against ${std(real)}`);
+    assert.ok(g < 10, `gain ${g}`);
+    // Linear: exactly the ratio of the spreads; an input without spread leaves the stub as it is.
+    assert.ok(Math.abs(gainFor(tf as unknown as Tf, z, real, 'linear') - std(real) / std(z)) < 1e-3);
+    assert.equal(gainFor(tf as unknown as Tf, tf.ones([4, 1]), real, 'sigmoid'), 1);
+    tf.dispose([z, real]);
+  });
+
+  it('finds the gain of a single sigmoid output, whose spread on 4 samples falls to 0 when it saturates', () => {
+    // A GAN's combined model: generator -> frozen discriminator (one sigmoid unit), both nested models.
+    const generator = tf.sequential({
+      name: 'generator',
+      layers: [tf.layers.dense({ units: 64, activation: 'relu', inputShape: [16] }), tf.layers.dense({ units: 96, activation: 'tanh' })],
+    });
+    const discriminator = tf.sequential({
+      name: 'discriminator',
+      layers: [tf.layers.dense({ units: 64, activation: 'relu', inputShape: [96] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })],
+    });
+    const z = tf.input({ shape: [16], name: 'z' });
+    const model = tf.model({ inputs: z, outputs: discriminator.apply(generator.apply(z)) as tf.SymbolicTensor });
+    const probed = probeModel(tf as unknown as Tf, model, { file: FILE });
+    const built = twin({ loaded: { exports: {} }, probed }, { tf: tf as unknown as Tf, opts: resolveOptions(FILE, { seed: 1 }) });
+    const gain = built.gains.get('discriminator')?.[0] ?? NaN;
+    assert.ok(gain > 0.01 && gain < 100, `discriminator gain ${gain}`);
+    const out = tf.tidy(() => Array.from((built.model.predict(tf.randomUniform([16, 16], -1, 1, 'float32', 2)) as tf.Tensor).dataSync()));
+    assert.ok(
+      out.every((v) => v > 0.01 && v < 0.99),
+      `saturated outputs ${out.map((v) => v.toFixed(3)).join(' ')}`,
+    );
   });
 
   it('is skipped with a note when the real forward pass is expensive, and tolerates a real model that throws', () => {

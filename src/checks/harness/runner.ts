@@ -266,7 +266,9 @@ function keywordTensors(kwargs: Kwargs | undefined): Tensor[] {
   return ['initialState', 'constants'].flatMap((key) => {
     const value = kwargs[key];
     const list = Array.isArray(value) ? value : value == null ? [] : [value];
-    return list.filter((v): v is Tensor => typeof v === 'object' && v !== null && 'dataSync' in v);
+    // tfjs's RNN.apply writes its states into the executor's kwargs, shared by every later layer of
+    // the pass: there they are stale and usually disposed already (not an input of that layer).
+    return list.filter((v): v is Tensor => typeof v === 'object' && v !== null && 'dataSync' in v && !(v as Tensor).isDisposed);
   });
 }
 

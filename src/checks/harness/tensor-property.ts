@@ -78,14 +78,23 @@ export function checkEveryTensor(
         throw new InternalError(`the stub of '${observation.errorIn.layer}' threw: ${observation.error ?? 'unknown error'}`);
       const seen = tensor.pick(observation);
       // Only `shape` owns a pass that throws: the other checks would repeat the same finding.
-      const message = seen
-        ? violation(tensor, seen, sample)
-        : observation.error && check === 'shape'
-          ? `the twin threw before producing it: ${observation.error}`
-          : null;
+      if (!seen && observation.error && check === 'shape') {
+        // The finding names the layer whose call threw (its source line), not a tensor downstream.
+        const thrower = observation.errorIn?.layer;
+        if (!thrower)
+          return {
+            place: tensor.place,
+            blame: tensor.blame,
+            message: `${placeText(tensor.place)}: the twin threw before producing it: ${observation.error}`,
+          };
+        const place: Place = { kind: 'layer', name: thrower };
+        return { place, blame: thrower, message: `${placeText(place)}: its call throws: ${observation.error}` };
+      }
+      const message = seen ? violation(tensor, seen, sample) : null;
       return message === null ? null : { place: tensor.place, blame: tensor.blame, message: `${placeText(tensor.place)}: ${message}` };
     }),
   );
-  const findings = outcomes.flatMap((o) => o.findings);
+  // Every tensor after a layer that throws reports the same throw: once is enough.
+  const findings = outcomes.flatMap((o) => o.findings).filter((f, i, all) => all.findIndex((g) => g.message === f.message) === i);
   return { status: findings.length ? 'fail' : 'pass', runs: Math.max(0, ...outcomes.map((o) => o.runs)), findings };
 }
