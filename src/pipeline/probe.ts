@@ -71,6 +71,8 @@ export function probe(discovered: Discovered, ctx: Pick<RunContext, 'tf' | 'opts
 function layeredReason(tf: Tf, model: LayersModel, info: ComponentInfo, builtins: ReadonlySet<unknown>): string | null {
   const own = userLayerIn(model, builtins);
   if (own) return `it holds your layer '${own}'`;
+  const masked = innerMask(model);
+  if (masked) return `a mask made inside it (by '${masked.maker}') is read by its layer '${masked.reader}', which one stub would not do`;
   const activations = [...new Set(model.outputs.map((t) => finalActivation(t.sourceLayer)))];
   if (activations.length > 1) return `its outputs end in different activations (${activations.join(', ')})`;
   const problem = sizeProblem(model, info) ?? stubProblem(tf, info);
@@ -93,6 +95,22 @@ function sizeProblem(layer: Layer, info: ComponentInfo): string | null {
   if (!map) return 'its output size on a free axis does not follow its input size by strides and padding';
   const same = map.strides.every((s) => s === 1) && map.kernel.every((k) => k === 1);
   return same ? null : `it changes the size of a free axis (strides ${map.strides.join('x')}), which only a conv stub follows`;
+}
+
+/**
+ * A layer inside the model that makes a mask (Masking, Embedding with maskZero) and a later
+ * recurrent layer inside that reads it: the model's output does not depend on its padding, which a
+ * single stub of its shapes would not reproduce.
+ */
+function innerMask(model: LayersModel): { maker: string; reader: string } | null {
+  const layers = model.layers;
+  const makerAt = layers.findIndex((l) => {
+    const config = l.getConfig() as { maskZero?: boolean };
+    return l.getClassName() === 'Masking' || (l.getClassName() === 'Embedding' && config.maskZero === true);
+  });
+  if (makerAt < 0) return null;
+  const reader = layers.slice(makerAt + 1).find((l) => RECURRENT_CLASSES.test(l.getClassName()));
+  return reader ? { maker: (layers[makerAt] as Layer).name, reader: reader.name } : null;
 }
 
 /** The name of a layer of the user's own class in a model (nested models searched too), if any. */

@@ -117,4 +117,21 @@ describe('probe: thresholds and wrappers', () => {
       JSON.stringify(report.checks),
     );
   });
+
+  it('stubs a nested model layer by layer when a mask made inside it is read inside it', async () => {
+    const report = await runQuiet(example('bugs/ok-fixed-length-text-encoder/composite.ts'), { runs: 5, only: ['shape'] });
+    const encoder = report.components.find((c) => c.name === 'encoder');
+    assert.equal(encoder?.kind, 'layered');
+    assert.equal(
+      encoder?.layered?.reason,
+      "a mask made inside it (by 'embed') is read by its layer 'context', which one stub would not do",
+    );
+    assert.deepEqual(
+      encoder?.layered?.parts.map((p) => [p.name, p.kind]),
+      [['context', 'recurrent']],
+    );
+    // Without a mask maker inside, the same shapes take one stub.
+    const plain = await runQuiet(example('bugs/nested-encoder-no-maskzero/composite.ts'), { runs: 5, only: ['shape'] });
+    assert.notEqual(plain.components.find((c) => c.name === 'encoder')?.layered?.reason.startsWith('a mask made inside'), true);
+  });
 });
