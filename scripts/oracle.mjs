@@ -123,7 +123,7 @@ const operators = [...new Set(bugs.map((r) => r.bug))].sort((a, b) => a.localeCo
 const operatorRows = operators.map((bug) => {
   const mine = bugs.filter((r) => r.bug === bug);
   const ran = mine.filter((r) => r.outcome === 'report');
-  const confirmed = ran.filter((r) => r.truth?.shown);
+  const confirmed = ran.filter((r) => r.truth?.shown && !r.needsHint);
   const found = confirmed.filter((r) => r.found);
   return [
     bug,
@@ -131,21 +131,24 @@ const operatorRows = operators.map((bug) => {
     mine.filter((r) => r.outcome !== 'report').length,
     confirmed.length,
     ran.filter((r) => !r.truth?.shown).length,
+    ran.filter((r) => r.truth?.shown && r.needsHint).length,
     `${found.length} (${pct(found.length, confirmed.length)})`,
     `${found.filter((r) => r.attributed).length} (${pct(found.filter((r) => r.attributed).length, found.length)})`,
   ];
 });
-const confirmed = bugs.filter((r) => r.outcome === 'report' && r.truth?.shown);
+// Padding that nothing marks and no hint mentions is listed apart: the tool asks for a hint there.
+const hinted = bugs.filter((r) => r.outcome === 'report' && r.truth?.shown && r.needsHint);
+const confirmed = bugs.filter((r) => r.outcome === 'report' && r.truth?.shown && !r.needsHint);
 const found = confirmed.filter((r) => r.found);
 
 console.log(rows(['family', 'clean', 'refused', 'crashed', 'false pos.', 'median', 'slowest'], familyRows));
 console.log('');
-console.log(rows(['operator', 'injected', 'refused', 'confirmed', 'not shown', 'found', 'attributed'], operatorRows));
+console.log(rows(['operator', 'injected', 'refused', 'confirmed', 'not shown', 'needs hint', 'found', 'attributed'], operatorRows));
 console.log('');
 console.log(
   `${results.length} cases in ${seconds.toFixed(0)} s: clean ${clean.length} (refused ${clean.filter((r) => r.outcome === 'refused').length}, ` +
     `false positives ${clean.filter((r) => r.outcome === 'report' && r.errors.length > 0).length}); bugs confirmed ${confirmed.length}, ` +
-    `recall ${pct(found.length, confirmed.length)}, attribution ${pct(found.filter((r) => r.attributed).length, found.length)}; ` +
+    `recall ${pct(found.length, confirmed.length)} (${pct(found.length, confirmed.length + hinted.length)} counting the ${hinted.length} that need a hint), attribution ${pct(found.filter((r) => r.attributed).length, found.length)}; ` +
     `crashes ${results.filter((r) => r.outcome === 'crash').length}; median case ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s`,
 );
 if (values.emit) {
@@ -162,7 +165,7 @@ if (values.show) {
     const wrong =
       r.outcome !== 'report' ||
       (r.bug === null && r.errors.length) ||
-      (r.truth?.shown && (!r.found || !r.attributed)) ||
+      (r.truth?.shown && !r.needsHint && (!r.found || !r.attributed)) ||
       r.truth?.unmeasurable;
     if (!wrong) continue;
     console.log(`\n${r.id} (${r.outcome}${r.reason ? `: ${r.reason.split('\n')[0]}` : ''})`);

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Check, CheckContext, CheckOutcome } from './check.js';
-import { placeText, type Place } from '../model/place.js';
+import type { Finding } from '../model/report.js';
+import { at, placeText, type Place } from '../model/place.js';
 import { firstDifference, formatDifference } from './harness/pass-diff.js';
 import { propertyCheck, type Violation } from './harness/property-check.js';
 import { alignedDifference, close, maxDifference } from './harness/compare.js';
@@ -22,10 +23,19 @@ export const masking: Check = {
   run(ctx): CheckOutcome {
     const padded = ctx.space.plans.map((p, i) => ({ plan: p, index: i })).filter((x) => x.plan.sequence);
     if (padded.length === 0) {
+      // Token ids padded to a length are the usual case, but nothing here says so: the twin cannot
+      // decide, so it says that, below an error.
+      const ids = ctx.space.plans.filter((p) => p.values.kind === 'int' && p.shape.length === 2 && p.shape[1] !== 1);
+      const findings: Finding[] = ids.map((p) => ({
+        check: 'masking',
+        severity: 'info',
+        ...at.input(p.name),
+        message: `input '${p.name}' holds sequences of integer ids, and nothing masks or hints padding: if they are padded (with 0, say), hint \`pad\` and \`padding\` for '${p.name}' in \`mini\` and masking checks that the padding changes nothing (an Embedding reading padded ids needs maskZero: true)`,
+      }));
       return {
         status: 'skip',
         runs: 0,
-        findings: [],
+        findings,
         reason: 'no padded sequence input (none feeds Masking or an Embedding with maskZero; hint `pad` in `mini` if your data is padded)',
       };
     }

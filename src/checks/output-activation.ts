@@ -92,7 +92,7 @@ function mismatch(
   }
   if (activation === 'linear' && loss.reads === 'probabilities') {
     return {
-      text: `'${name}' has no final activation (it outputs logits) but ${loss.name} expects probabilities: add ${loss.targets === 'binary' ? 'sigmoid' : 'softmax'} to the output layer`,
+      text: `'${name}' has no final activation (it outputs logits) but ${loss.name === 'custom' ? 'your loss function (flat outside [0, 1], as a cross-entropy on probabilities is)' : loss.name} expects probabilities: add ${loss.targets === 'binary' ? 'sigmoid' : 'softmax'} to the output layer`,
       blame: 'compile',
     };
   }

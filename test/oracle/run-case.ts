@@ -7,7 +7,7 @@ import { tsImport } from 'tsx/esm/api';
 import * as tf from '@tensorflow/tfjs';
 import { isScaffoldError } from '../../src/errors.js';
 import { placeNames } from '../../src/model/place.js';
-import type { Finding } from '../../src/model/report.js';
+import type { Finding, Report } from '../../src/model/report.js';
 import { run } from '../../src/pipeline/run.js';
 import type { OracleCase } from './case.js';
 import { OPERATORS } from './operators.js';
@@ -28,6 +28,8 @@ export interface CaseResult {
   truth?: Verdict;
   /** Bug cases: the operator's check reported it (at its severity or worse). */
   found?: boolean;
+  /** Missed padding that nothing in the model or its hints marks: the tool asked for a hint (an info finding). */
+  needsHint?: boolean;
   /** ...and named the culprit. */
   attributed?: boolean;
   /** Bug cases: the operator's check's own findings, when it did not name the culprit. */
@@ -44,11 +46,13 @@ export async function runCase(dir: string, c: OracleCase, seed: number, options:
   const base = { id: c.id, family: c.family, bug: c.bug };
   const started = performance.now();
   let findings: Finding[];
+  let checks: Report['checks'] = [];
   let twin: CaseResult['twin'];
   try {
     const out = join(dir, `${c.id.replace(/[^\w-]+/g, '_')}.mini`);
     const report = await run(file, options.emit ? { seed, out } : { emit: false, seed });
     findings = report.findings;
+    checks = report.checks;
     if (options.emit)
       twin = report.twin.file ? await buildEmitted(report.twin.file) : { built: false, why: report.twin.notes.join('; ') || 'not written' };
   } catch (e) {
@@ -71,7 +75,13 @@ export async function runCase(dir: string, c: OracleCase, seed: number, options:
   // A bug that makes the real model throw is found by the finding that reports the throw.
   const reportsThrow = (f: Finding) =>
     truth.thrown !== undefined && f.check === 'shape' && f.severity === 'error' && /throw/.test(f.message);
-  const own = findings.filter((f) => (f.check === op.check && severe(f)) || reportsThrow(f));
+  // A check skipped because a check it requires failed ("fix that first"): that one's errors speak for it.
+  const blockedBy = /^'([\w-]+)' failed: fix that first/.exec(
+    checks.find((k) => k.id === op.check && k.status === 'skip')?.reason ?? '',
+  )?.[1];
+  const own = findings.filter(
+    (f) => (f.check === op.check && severe(f)) || reportsThrow(f) || (f.check === blockedBy && f.severity === 'error'),
+  );
   const culprit = c.culprit;
   const names = (f: Finding): string[] => (f.place ? placeNames(f.place) : [f.where]);
   const attributed = culprit === undefined ? own.length > 0 : own.some((f) => names(f).some((n) => n === culprit || n.includes(culprit)));
@@ -82,6 +92,10 @@ export async function runCase(dir: string, c: OracleCase, seed: number, options:
     errors,
     truth,
     found: own.length > 0,
+    // Padding no layer masks and no hint mentions: the tool cannot know the data is padded, and says so.
+    ...(own.length === 0 && op.truth === 'padding' && findings.some((f) => f.check === 'masking' && f.severity === 'info')
+      ? { needsHint: true }
+      : {}),
     attributed,
     ...(own.length && !attributed ? { near: own.map(line) } : {}),
     ...(twin ? { twin } : {}),

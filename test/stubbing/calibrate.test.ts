@@ -114,6 +114,15 @@ describe('calibrate: stubs spread their outputs as the real components do at ini
     const skipped = calibrate(tf as unknown as Tf, probed, [big], 1);
     assert.equal(skipped.gains.size, 0);
     assert.match(skipped.note, /^stubs not calibrated: a real forward pass of 4096 samples costs about 2\.5 G multiply-adds/);
+    // A recurrent layer weighs more than its multiply-adds: a GRU(64) over 77 steps of 4 samples is too slow (6 M multiply-adds).
+    const ids = tf.input({ shape: [77], dtype: 'int32' });
+    const embedded = tf.layers.embedding({ inputDim: 1000, outputDim: 32 }).apply(ids) as tf.SymbolicTensor;
+    const text = tf.model({ inputs: ids, outputs: tf.layers.gru({ units: 64, name: 'rnn' }).apply(embedded) as tf.SymbolicTensor });
+    const textIds = tf.zeros([4, 77], 'int32');
+    const slow = calibrate(tf as unknown as Tf, probeModel(tf as unknown as Tf, text, { file: FILE }), [textIds], 1);
+    assert.equal(slow.gains.size, 0);
+    assert.match(slow.note, /^stubs not calibrated: .* \(a recurrent layer's counted 128 times/);
+    textIds.dispose();
     const wrong = tf.zeros([4, 63]);
     const failed = calibrate(tf as unknown as Tf, probed, [wrong], 1);
     assert.equal(failed.gains.size, 0);

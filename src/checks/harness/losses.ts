@@ -96,12 +96,48 @@ export function outputLosses(tf: Tf, model: LayersModel, activations: string[]):
         return makeLoss(name, true, activation, facts, fn);
       }
       if (name) return makeLoss(name, true, activation, NAMED[name] ?? { reads: 'values', targets: 'values' }, fn);
-      return makeLoss('custom', true, activation, { reads: 'unknown', targets: guessTargets(activation) }, fn);
+      const units = model.outputs[i]?.shape.at(-1) ?? 1;
+      const measured = readsProbabilities(tf, fn, units ?? 1);
+      const facts = measured
+        ? { reads: 'probabilities' as const, targets: measured }
+        : { reads: 'unknown' as const, targets: guessTargets(activation) };
+      return makeLoss('custom', true, activation, facts, fn);
     }
     const inferred =
       activation === 'softmax' ? 'categoricalCrossentropy' : activation === 'sigmoid' ? 'binaryCrossentropy' : 'meanSquaredError';
     return makeLoss(inferred, false, activation, NAMED[inferred] ?? { reads: 'values', targets: 'values' }, undefined);
   });
+}
+
+/**
+ * Whether the user's own loss reads probabilities, measured: a cross-entropy on probabilities
+ * clips its predictions to [eps, 1 - eps] (after normalising them to sum 1, for a categorical
+ * one), so it is flat outside [0, 1] (2 and 3 score alike, -1 and -2 too) while it still tells
+ * predictions inside apart. A loss on logits or values is not flat there. Returns the targets it
+ * takes (one unit: 0/1 labels, several: one-hot rows), or null when it is not such a loss or throws.
+ */
+function readsProbabilities(tf: Tf, fn: LossFn, units: number): 'binary' | 'one-hot' | null {
+  const row = (values: number[]): number[] => Array.from({ length: units }, (_, k) => values[k] ?? 0);
+  const score = (yTrue: number[], yPred: number[]): number => {
+    const loss = tf.tidy(() => tf.mean(fn(tf.tensor2d([row(yTrue)]), tf.tensor2d([row(yPred)]))));
+    const value = loss.dataSync()[0] ?? NaN;
+    loss.dispose();
+    return value;
+  };
+  const same = (a: number, b: number) => Number.isFinite(a) && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a));
+  try {
+    const truth = units === 1 ? [1] : [1, 0];
+    // Outside [0, 1], summing to 1 (a categorical loss normalises): the same after clipping.
+    const flat =
+      units === 1
+        ? same(score(truth, [2]), score(truth, [3])) && same(score([0], [-1]), score([0], [-2]))
+        : same(score(truth, [2, -1]), score(truth, [3, -2]));
+    const inside = units === 1 ? [score(truth, [0.3]), score(truth, [0.7])] : [score(truth, [0.3, 0.7]), score(truth, [0.7, 0.3])];
+    if (!flat || same(inside[0] as number, inside[1] as number)) return null;
+    return units === 1 ? 'binary' : 'one-hot';
+  } catch {
+    return null;
+  }
 }
 
 /** The compiled loss per output; a Sequential keeps them on the functional model inside it. */

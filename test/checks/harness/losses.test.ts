@@ -47,9 +47,37 @@ describe('outputLosses', () => {
     assert.deepEqual(read([user, tf.metrics.binaryCrossentropy])[0], {
       name: 'custom',
       compiled: true,
-      reads: 'unknown',
+      reads: 'probabilities',
       targets: 'one-hot',
     });
+  });
+
+  it("measures whether the user's own loss reads probabilities: flat outside [0, 1], as a clipped cross-entropy is", () => {
+    const wrapped = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mul(tf.metrics.binaryCrossentropy(yTrue, yPred), 0.5);
+    const focal = (yTrue: tf.Tensor, yPred: tf.Tensor) =>
+      tf.tidy(() => {
+        const p = tf.clipByValue(yPred, 1e-7, 1 - 1e-7);
+        const pt = tf.add(tf.mul(yTrue, p), tf.mul(tf.sub(1, yTrue), tf.sub(1, p)));
+        return tf.neg(tf.mean(tf.mul(tf.square(tf.sub(1, pt)), tf.log(pt)), -1));
+      });
+    const squared = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(tf.square(tf.sub(yTrue, yPred)), -1);
+    const onLogits = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred);
+    const throws = (): tf.Tensor => {
+      throw new Error('needs the batch');
+    };
+    const reads = (loss: unknown[]) => read(loss as never).map((l) => [l.reads, l.targets]);
+    assert.deepEqual(reads([squared, wrapped]), [
+      ['unknown', 'one-hot'],
+      ['probabilities', 'binary'],
+    ]);
+    assert.deepEqual(reads([onLogits, focal]), [
+      ['unknown', 'one-hot'],
+      ['probabilities', 'binary'],
+    ]);
+    assert.deepEqual(reads([throws, throws]), [
+      ['unknown', 'one-hot'],
+      ['unknown', 'binary'],
+    ]);
   });
 
   it('infers a loss from the activation only for a model that was not compiled', () => {
