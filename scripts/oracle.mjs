@@ -5,8 +5,9 @@
 // attribution (the finding names the culprit) and time. Chunks run in child processes, two at a time.
 //
 //   npm run oracle -- [--seeds 1-5] [--clean 2] [--bugs 4] [--families text-rnn,small] [--out results.jsonl] [--show]
+//   npm run oracle -- --from results.jsonl [--show]     (the tables of an earlier or running --out)
 import { spawn } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -33,13 +34,13 @@ const { values } = parseArgs({
     out: { type: 'string' },
     show: { type: 'boolean', default: false },
     emit: { type: 'boolean', default: false },
+    from: { type: 'string' },
   },
 });
 const [first, last] = values.seeds.split('-').map(Number);
 const seeds = Array.from({ length: (last ?? first) - first + 1 }, (_, i) => first + i);
 const root = resolve(import.meta.dirname, '..');
 const chunks = seeds.flatMap((seed) => values.families.split(',').map((family) => ({ family, seed })));
-if (values.out) writeFileSync(values.out, '');
 
 function runChunk({ family, seed }) {
   return new Promise((done) => {
@@ -88,12 +89,21 @@ function runChunk({ family, seed }) {
 
 const started = performance.now();
 const results = [];
-const queue = [...chunks];
-await Promise.all(
-  [0, 1].map(async () => {
-    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) results.push(...(await runChunk(chunk)));
-  }),
-);
+if (values.from) {
+  // Summarise the results of an earlier run (its --out file, whole or in progress) without running.
+  const lines = readFileSync(values.from, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
+  results.push(...lines.map((l) => JSON.parse(l)));
+} else {
+  if (values.out) writeFileSync(values.out, '');
+  const queue = [...chunks];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let chunk = queue.shift(); chunk; chunk = queue.shift()) results.push(...(await runChunk(chunk)));
+    }),
+  );
+}
 const seconds = (performance.now() - started) / 1000;
 
 const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : 0);
@@ -146,7 +156,7 @@ console.log('');
 console.log(rows(['operator', 'injected', 'refused', 'confirmed', 'not shown', 'needs hint', 'found', 'attributed'], operatorRows));
 console.log('');
 console.log(
-  `${results.length} cases in ${seconds.toFixed(0)} s: clean ${clean.length} (refused ${clean.filter((r) => r.outcome === 'refused').length}, ` +
+  `${results.length} cases ${values.from ? `from ${values.from}` : `in ${seconds.toFixed(0)} s`}: clean ${clean.length} (refused ${clean.filter((r) => r.outcome === 'refused').length}, ` +
     `false positives ${clean.filter((r) => r.outcome === 'report' && r.errors.length > 0).length}); bugs confirmed ${confirmed.length}, ` +
     `recall ${pct(found.length, confirmed.length)} (${pct(found.length, confirmed.length + hinted.length)} counting the ${hinted.length} that need a hint), attribution ${pct(found.filter((r) => r.attributed).length, found.length)}; ` +
     `crashes ${results.filter((r) => r.outcome === 'crash').length}; median case ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s`,

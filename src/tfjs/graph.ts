@@ -12,7 +12,10 @@ interface TfNode {
 
 /** The model's own nodes in topological order (inputs first), input layers left out. */
 export function topLevelNodes(model: LayersModel): GraphNode[] {
-  const byDepth = (model as unknown as { nodesByDepth: Record<string, TfNode[]> }).nodesByDepth;
+  const byDepth = (model as unknown as { nodesByDepth?: Record<string, TfNode[]> }).nodesByDepth;
+  // A Sequential not built yet (never compiled, called or predicted) has no graph of its own: its
+  // layers' nodes, reached back from its outputs, are the same.
+  if (!byDepth || Object.keys(byDepth).length === 0) return nodesFromOutputs(model);
   const depths = Object.keys(byDepth)
     .map(Number)
     .sort((a, b) => b - a);
@@ -31,6 +34,30 @@ export function topLevelNodes(model: LayersModel): GraphNode[] {
       });
     }
   }
+  return nodes;
+}
+
+function nodesFromOutputs(model: LayersModel): GraphNode[] {
+  const nodes: GraphNode[] = [];
+  const visited = new Set<TfNode>();
+  const visit = (t: SymbolicTensor): void => {
+    const layer = t.sourceLayer as Layer | undefined;
+    const inbound = (layer as unknown as { inboundNodes?: TfNode[] } | undefined)?.inboundNodes ?? [];
+    const node = inbound[t.nodeIndex] ?? inbound.find((n) => n.outputTensors.includes(t));
+    if (!layer || !node || visited.has(node)) return;
+    visited.add(node);
+    for (const input of node.inputTensors) visit(input);
+    if (!isInputLayer(layer)) {
+      nodes.push({
+        layer,
+        nodeIndex: inbound.indexOf(node),
+        inputs: node.inputTensors,
+        outputs: node.outputTensors,
+        callArgs: node.callArgs ?? {},
+      });
+    }
+  };
+  for (const output of model.outputs ?? []) visit(output);
   return nodes;
 }
 

@@ -134,4 +134,17 @@ describe('probe: thresholds and wrappers', () => {
     const plain = await runQuiet(example('bugs/nested-encoder-no-maskzero/composite.ts'), { runs: 5, only: ['shape'] });
     assert.notEqual(plain.components.find((c) => c.name === 'encoder')?.layered?.reason.startsWith('a mask made inside'), true);
   });
+
+  it('walks a Sequential that was never built (no graph of its own yet) through its layers', async () => {
+    const report = await runQuiet(fixture('good/unbuilt-sequential.ts'), { runs: 10 });
+    assert.deepEqual(
+      report.components.map((c) => c.name),
+      ['wide'],
+    );
+    assert.deepEqual(
+      report.boundaries.map((b) => `${b.from} -> ${b.to}`),
+      ['wide_input -> wide', 'wide -> narrow'],
+    );
+    assert.equal(report.ok, true, JSON.stringify(report.findings));
+  });
 });
