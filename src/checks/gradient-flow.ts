@@ -102,7 +102,7 @@ function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Viol
   return {
     place: { kind: 'layer', name: owner },
     blame: owner,
-    message: `${owners(ctx, dead)} get no gradient from the loss (no path from them to a loss, or every path blocked)`,
+    message: `${owners(ctx, dead)} get no gradient from the loss (no path from them to a loss, every path blocked, or an output saturated so far that its gradient is exactly 0)`,
     detail: { weights: dead.map((w) => w.originalName) },
   };
 }

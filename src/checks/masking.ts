@@ -103,7 +103,7 @@ function violation(ctx: CheckContext, sample: Sample, placeOf: (id: number) => P
       // 2b. Nothing makes a mask: the padded steps must still not matter. They are perturbed right
       // after a built-in layer that reads the input step by step (an Embedding: other vectors at the
       // padded ids), so that a mask the user computes from the input itself still sees the padding.
-      const noMaskMade = !sequence.maker && ![...base.produced.values()].some((m) => m && m.shape[1] === steps);
+      const noMaskMade = !sequence.maker && !sequence.inside && ![...base.produced.values()].some((m) => m && m.shape[1] === steps);
       const reader = noMaskMade ? stepReader(ctx, runner.order[index] ?? -1, steps) : undefined;
       if (reader) {
         const perturbed = runner.run(
@@ -150,7 +150,7 @@ function violation(ctx: CheckContext, sample: Sample, placeOf: (id: number) => P
               other.steps,
             );
             if (changed !== null) {
-              const noMask = !sequence.maker && ![...base.produced.values()].some((m) => m && m.shape[1] === steps);
+              const noMask = !sequence.maker && !sequence.inside && ![...base.produced.values()].some((m) => m && m.shape[1] === steps);
               const inputPlace = placeOf(runner.order[index] ?? -1);
               return {
                 place: noMask ? inputPlace : placeOf(changed.id),

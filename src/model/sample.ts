@@ -10,7 +10,11 @@ export interface InputPlan {
   /** Where the values came from: a hint, an Embedding it feeds, or the default. */
   origin: string;
   /** A padded sequence input (time axis 1): the value that fills padded steps, and where padding may go. */
-  sequence?: { pad: number; sides: ('post' | 'pre')[]; origin: string; maker?: string };
+  /**
+   * `maker`: the top-level layer that masks the padding; `inside`: the nested model holding the
+   * layer that masks it (its mask is made and read in there, out of the checks' sight).
+   */
+  sequence?: { pad: number; sides: ('post' | 'pre')[]; origin: string; maker?: string; inside?: string };
   /** Hinted `causal: true`: the output at step t must not depend on input steps after t. */
   causal: boolean;
 }

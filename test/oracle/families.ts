@@ -373,6 +373,19 @@ interface Small {
   log: boolean;
 }
 
+/** The layer constructions of functional lines `... = tf.layers.x({...}).apply(y) as tf.SymbolicTensor;`, in order. */
+function layerCalls(code: string): string[] {
+  return code
+    .split('\n')
+    .map((line) => /=\s*(tf\.layers\.\w+\(\{.*\}\))\.apply\(/.exec(line)?.[1])
+    .filter((call): call is string => call !== undefined);
+}
+
+/** `model.add(...)` lines, the first layer given the input shape. */
+function sequentialAdds(calls: string[], features: number): string {
+  return calls.map((call, i) => `  model.add(${i === 0 ? call.replace(/\}\)$/, `, inputShape: [${features}] })`) : call});`).join('\n');
+}
+
 /** A small Sequential classifier where nothing is heavy (the Stack Overflow set's typical model). */
 const small: Family<Small> = {
   name: 'small',
@@ -398,8 +411,24 @@ const small: Family<Small> = {
     const layers = p.hidden
       .map((u, i) => `  x = tf.layers.dense({ units: ${u}, activation: 'relu', name: 'dense${i}' }).apply(x) as tf.SymbolicTensor;`)
       .join('\n');
-    const source = `import * as tf from '@tensorflow/tfjs';
-${log ? layerClasses(['LogScale'], { epsilon: bug === 'log-without-epsilon' ? 0 : 1e-3 }) : ''}
+    const classes = log ? layerClasses(['LogScale'], { epsilon: bug === 'log-without-epsilon' ? 0 : 1e-3 }) : '';
+    // 'inputShape': tf.sequential() with add(), never built (tfjs makes its graph on the first
+    // compile, call or predict); 'input': the functional form.
+    const source =
+      p.built === 'inputShape'
+        ? `import * as tf from '@tensorflow/tfjs';
+${classes}
+
+export default function build(): tf.LayersModel {
+  const model = tf.sequential({ name: 'small' });
+${sequentialAdds([...(log ? [`new LogScale({ name: 'log_scale' })`] : []), ...layerCalls(`${layers}\n${h.code}`)], p.features)}
+${bug === 'freeze-everything' ? freezeAll : ''}
+${h.compile}
+  return model;
+}
+`
+        : `import * as tf from '@tensorflow/tfjs';
+${classes}
 
 export default function build(): tf.LayersModel {
   const features = tf.input({ shape: [${p.features}], name: 'features' });

@@ -80,15 +80,17 @@ export function firstRealStep(sample: Sample, i: number, steps: number): number 
 }
 
 function planInput(layer: layers.Layer, shape: Shape, dtype: string, index: number, hints: MiniSpec | undefined): InputPlan {
-  const consumer = firstConsumer(layer);
-  const hint = hints?.inputs?.[layer.name] ?? hints?.inputs?.[String(index)] ?? (consumer ? hints?.inputs?.[consumer.name] : undefined);
+  const direct = firstConsumer(layer);
+  const hint = hints?.inputs?.[layer.name] ?? hints?.inputs?.[String(index)] ?? (direct ? hints?.inputs?.[direct.name] : undefined);
+  // What reads the data first, inside a nested model too (a text encoder's Embedding).
+  const consumer = direct ? innermost(direct) : undefined;
   const base = {
     name: layer.name,
     shape,
     dtype: (dtype === 'int32' ? 'int32' : 'float32') as 'float32' | 'int32',
     causal: hint?.causal === true,
   };
-  const sequence = planSequence(consumer, shape, hint);
+  const sequence = planSequence(consumer, shape, hint, consumer === direct ? undefined : direct?.name);
   const withSequence = <T extends object>(plan: T): T => (sequence ? { ...plan, sequence } : plan);
   if (hint?.int) return withSequence({ ...base, values: { kind: 'int', lo: hint.int[0], hi: hint.int[1] }, origin: 'hint' });
   if (hint?.range) return withSequence({ ...base, values: { kind: 'float', lo: hint.range[0], hi: hint.range[1] }, origin: 'hint' });
@@ -101,18 +103,25 @@ function planInput(layer: layers.Layer, shape: Shape, dtype: string, index: numb
 }
 
 /** A sequence input gets padding when a hint gives `pad`, or it feeds Masking or an Embedding with maskZero. */
-function planSequence(consumer: layers.Layer | undefined, shape: Shape, hint: InputHint | undefined): InputPlan['sequence'] {
+function planSequence(
+  consumer: layers.Layer | undefined,
+  shape: Shape,
+  hint: InputHint | undefined,
+  inside: string | undefined,
+): InputPlan['sequence'] {
   if (shape.length < 2) return undefined;
   const sides: ('post' | 'pre')[] = hint?.padding === 'post' ? ['post'] : hint?.padding === 'pre' ? ['pre'] : ['post', 'pre'];
-  if (hint?.pad !== undefined) return { pad: hint.pad, sides, origin: 'hint' };
+  // A maker inside a nested model is out of the checks' sight: the padding is known, its mask is not.
+  const made = (maker: string) => (inside ? { inside } : { maker });
+  const where = inside ? ` inside '${inside}'` : '';
   const config = (consumer?.getConfig() ?? {}) as { maskZero?: boolean };
-  if (consumer?.getClassName() === 'Embedding' && config.maskZero) {
-    return { pad: 0, sides, origin: `feeds Embedding '${consumer.name}' (maskZero)`, maker: consumer.name };
-  }
-  const masking = shape.length >= 3 && consumer ? maskingDownstream(consumer) : undefined;
+  const embedding = consumer?.getClassName() === 'Embedding' && config.maskZero ? consumer : undefined;
+  const masking = !embedding && shape.length >= 3 && consumer ? maskingDownstream(consumer) : undefined;
+  if (hint?.pad !== undefined) return { pad: hint.pad, sides, origin: 'hint', ...(inside && (embedding || masking) ? { inside } : {}) };
+  if (embedding) return { pad: 0, sides, origin: `feeds Embedding '${embedding.name}' (maskZero)${where}`, ...made(embedding.name) };
   if (masking) {
     const maskValue = (masking.getConfig() as { maskValue?: number }).maskValue ?? 0;
-    return { pad: maskValue, sides, origin: `feeds Masking '${masking.name}'`, maker: masking.name };
+    return { pad: maskValue, sides, origin: `feeds Masking '${masking.name}'${where}`, ...made(masking.name) };
   }
   return undefined;
 }
@@ -125,6 +134,15 @@ function maskingDownstream(layer: layers.Layer, depth = 0): layers.Layer | undef
   const inbound = (next as unknown as { inboundNodes?: { inboundLayers: unknown[] }[] } | undefined)?.inboundNodes?.[0]?.inboundLayers
     .length;
   return next && inbound === 1 ? maskingDownstream(next, depth + 1) : undefined;
+}
+
+/** A nested model of one input stands for the first layer that reads that input inside it. */
+function innermost(layer: layers.Layer, depth = 0): layers.Layer {
+  const nested = layer as Partial<LayersModel>;
+  if (!nested.inputs || nested.inputs.length !== 1 || depth > 4) return layer;
+  const inner = nested.inputs[0]?.sourceLayer as layers.Layer | undefined;
+  const first = inner ? firstConsumer(inner) : undefined;
+  return first ? innermost(first, depth + 1) : layer;
 }
 
 function firstConsumer(layer: layers.Layer): layers.Layer | undefined {
