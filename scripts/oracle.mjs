@@ -6,6 +6,7 @@
 //
 //   npm run oracle -- [--seeds 1-5] [--clean 2] [--bugs 4] [--families text-rnn,small] [--out results.jsonl] [--show]
 //   npm run oracle -- --from results.jsonl [--show]     (the tables of an earlier or running --out)
+//   npm run oracle -- --sweep 10 ...                     (each case with tool seeds 1 to 10 too: verdicts that depend on the seed)
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     show: { type: 'boolean', default: false },
     emit: { type: 'boolean', default: false },
     from: { type: 'string' },
+    sweep: { type: 'string', default: '0' },
   },
 });
 const [first, last] = values.seeds.split('-').map(Number);
@@ -56,13 +58,15 @@ function runChunk({ family, seed }) {
       values.clean,
       '--bugs',
       values.bugs,
+      '--sweep',
+      values.sweep,
     ];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    const cases = Number(values.clean) + Number(values.bugs);
+    const cases = (Number(values.clean) + Number(values.bugs)) * Math.max(1, Number(values.sweep));
     const timer = setTimeout(() => child.kill('SIGKILL'), cases * 180_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -161,6 +165,26 @@ console.log(
     `recall ${pct(found.length, confirmed.length)} (${pct(found.length, confirmed.length + hinted.length)} counting the ${hinted.length} that need a hint), attribution ${pct(found.filter((r) => r.attributed).length, found.length)}; ` +
     `crashes ${results.filter((r) => r.outcome === 'crash').length}; median case ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s`,
 );
+const swept = results.filter((r) => r.sweep);
+if (swept.length) {
+  // The verdict of each case must not depend on the tool's seed: a clean case clean, a confirmed bug found, with every seed.
+  const verdict = (v, r) =>
+    r.bug === null ? v.outcome === 'report' && v.errors === 0 : !r.truth?.shown || r.needsHint || (v.found && v.attributed);
+  const dependent = swept.filter((r) => {
+    const first = verdict({ outcome: r.outcome, errors: r.errors.length, found: r.found, attributed: r.attributed }, r);
+    return r.sweep.some((v) => verdict(v, r) !== first);
+  });
+  const seedsSwept = Math.max(...swept.map((r) => r.sweep.length + 1));
+  console.log(
+    `\nseed sweep: ${swept.length} cases, each with tool seeds 1 to ${seedsSwept}: ${dependent.length} verdict(s) depend on the seed`,
+  );
+  for (const r of dependent) {
+    const bad = r.sweep.filter((v) => !verdict(v, r)).map((v) => v.seed);
+    console.log(
+      `  ${r.id}: ${bad.length ? `wrong with seed(s) ${bad.join(', ')}` : `right with every other seed, wrong with its own (${r.id.split('#')[1]?.split('.')[0]})`}`,
+    );
+  }
+}
 if (values.emit) {
   const emitted = results.filter((r) => r.twin);
   const broken = emitted.filter((r) => !r.twin.built && r.twin.why.startsWith('broken'));

@@ -16,6 +16,7 @@ const { values } = parseArgs({
     clean: { type: 'string', default: '2' },
     bugs: { type: 'string', default: '4' },
     emit: { type: 'boolean', default: false },
+    sweep: { type: 'string', default: '0' },
   },
 });
 await tf.setBackend('cpu');
@@ -25,6 +26,20 @@ try {
   const seed = Number(values.seed);
   for (const c of oracleCases(values.family ?? 'small', seed, Number(values.clean), Number(values.bugs))) {
     const result = await runCase(dir, c, seed, { emit: values.emit });
+    // --sweep N: the same case with tool seeds 1 to N too; its verdict must not change.
+    const others = Array.from({ length: Number(values.sweep) }, (_, i) => i + 1).filter((s) => s !== seed);
+    if (others.length && result.outcome === 'report') {
+      result.sweep = [];
+      for (const toolSeed of others) {
+        const again = await runCase(dir, c, seed, { toolSeed, ...(result.truth ? { truth: result.truth } : {}) });
+        result.sweep.push({
+          seed: toolSeed,
+          outcome: again.outcome,
+          errors: again.errors.length,
+          ...(again.found === undefined ? {} : { found: again.found, attributed: again.attributed ?? false }),
+        });
+      }
+    }
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
 } finally {

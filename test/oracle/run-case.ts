@@ -34,13 +34,25 @@ export interface CaseResult {
   attributed?: boolean;
   /** Bug cases: the operator's check's own findings, when it did not name the culprit. */
   near?: string[];
+  /** With a seed sweep: the verdict with each other tool seed. */
+  sweep?: { seed: number; errors: number; found?: boolean; attributed?: boolean; outcome: CaseResult['outcome'] }[];
   /** With `emit`: the emitted twin built and predicted, was not written (the note), or is broken (the error). */
   twin?: { built: true; ms: number } | { built: false; why: string };
 }
 
 const line = (f: Finding): string => `${f.severity} [${f.check}] ${f.where}: ${f.message}`;
 
-export async function runCase(dir: string, c: OracleCase, seed: number, options: { emit?: boolean } = {}): Promise<CaseResult> {
+/**
+ * `seed` is the case's (its data and the truth's); the tool runs with `toolSeed` when given (a
+ * seed sweep), reusing a `truth` already measured.
+ */
+export async function runCase(
+  dir: string,
+  c: OracleCase,
+  seed: number,
+  options: { emit?: boolean; toolSeed?: number; truth?: Verdict } = {},
+): Promise<CaseResult> {
+  const toolSeed = options.toolSeed ?? seed;
   const file = join(dir, `${c.id.replace(/[^\w-]+/g, '_')}.ts`);
   writeFileSync(file, c.source);
   const base = { id: c.id, family: c.family, bug: c.bug };
@@ -50,7 +62,7 @@ export async function runCase(dir: string, c: OracleCase, seed: number, options:
   let twin: CaseResult['twin'];
   try {
     const out = join(dir, `${c.id.replace(/[^\w-]+/g, '_')}.mini`);
-    const report = await run(file, options.emit ? { seed, out } : { emit: false, seed });
+    const report = await run(file, options.emit ? { seed: toolSeed, out } : { emit: false, seed: toolSeed });
     findings = report.findings;
     checks = report.checks;
     if (options.emit)
@@ -64,13 +76,7 @@ export async function runCase(dir: string, c: OracleCase, seed: number, options:
   const errors = findings.filter((f) => f.severity === 'error').map(line);
   if (!c.bug) return { ...base, outcome: 'report', ms, errors, ...(twin ? { twin } : {}) };
   const op = OPERATORS[c.bug];
-  let truth: Verdict;
-  const model = await buildReal(tf, file, seed);
-  try {
-    truth = confirm(tf, model, c, op, seed);
-  } finally {
-    model.dispose();
-  }
+  const truth = options.truth ?? (await measure(file, c, op, seed));
   const severe = (f: Finding) => f.severity === 'error' || (op.severity === 'warning' && f.severity === 'warning');
   // A bug that makes the real model throw is found by the finding that reports the throw.
   const reportsThrow = (f: Finding) =>
@@ -100,6 +106,15 @@ export async function runCase(dir: string, c: OracleCase, seed: number, options:
     ...(own.length && !attributed ? { near: own.map(line) } : {}),
     ...(twin ? { twin } : {}),
   };
+}
+
+async function measure(file: string, c: OracleCase, op: (typeof OPERATORS)[keyof typeof OPERATORS], seed: number): Promise<Verdict> {
+  const model = await buildReal(tf, file, seed);
+  try {
+    return confirm(tf, model, c, op, seed);
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Imports the emitted twin, builds it and predicts on zeros of its input shapes (free axes 5 long). */
