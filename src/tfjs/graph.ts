@@ -22,16 +22,7 @@ export function topLevelNodes(model: LayersModel): GraphNode[] {
   const nodes: GraphNode[] = [];
   for (const depth of depths) {
     for (const node of byDepth[String(depth)] ?? []) {
-      const layer = node.outboundLayer;
-      if (isInputLayer(layer)) continue;
-      const inbound = (layer as unknown as { inboundNodes: TfNode[] }).inboundNodes;
-      nodes.push({
-        layer,
-        nodeIndex: inbound.indexOf(node),
-        inputs: node.inputTensors,
-        outputs: node.outputTensors,
-        callArgs: node.callArgs ?? {},
-      });
+      if (!isInputLayer(node.outboundLayer)) nodes.push(graphNode(node.outboundLayer, node));
     }
   }
   return nodes;
@@ -47,18 +38,15 @@ function nodesFromOutputs(model: LayersModel): GraphNode[] {
     if (!layer || !node || visited.has(node)) return;
     visited.add(node);
     for (const input of node.inputTensors) visit(input);
-    if (!isInputLayer(layer)) {
-      nodes.push({
-        layer,
-        nodeIndex: inbound.indexOf(node),
-        inputs: node.inputTensors,
-        outputs: node.outputTensors,
-        callArgs: node.callArgs ?? {},
-      });
-    }
+    if (!isInputLayer(layer)) nodes.push(graphNode(layer, node));
   };
   for (const output of model.outputs ?? []) visit(output);
   return nodes;
+}
+
+function graphNode(layer: Layer, node: TfNode): GraphNode {
+  const inbound = (layer as unknown as { inboundNodes: TfNode[] }).inboundNodes;
+  return { layer, nodeIndex: inbound.indexOf(node), inputs: node.inputTensors, outputs: node.outputTensors, callArgs: node.callArgs ?? {} };
 }
 
 function isInputLayer(layer: Layer): boolean {
