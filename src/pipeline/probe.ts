@@ -71,6 +71,10 @@ export function probe(discovered: Discovered, ctx: Pick<RunContext, 'tf' | 'opts
 function layeredReason(tf: Tf, model: LayersModel, info: ComponentInfo, builtins: ReadonlySet<unknown>): string | null {
   const own = userLayerIn(model, builtins);
   if (own) return `it holds your layer '${own}'`;
+  // Ids are not features: one stub would average their raw values (a tanh after it saturates).
+  const reader = model.inputs.length === 1 ? firstReader(model) : undefined;
+  if (reader?.getClassName() === 'Embedding')
+    return `its integer ids are read by its Embedding '${reader.name}', which one stub would not do`;
   const masked = innerMask(model);
   if (masked) return `a mask made inside it (by '${masked.maker}') is read by its layer '${masked.reader}', which one stub would not do`;
   const activations = [...new Set(model.outputs.map((t) => finalActivation(t.sourceLayer)))];
@@ -111,6 +115,12 @@ function innerMask(model: LayersModel): { maker: string; reader: string } | null
   if (makerAt < 0) return null;
   const reader = layers.slice(makerAt + 1).find((l) => RECURRENT_CLASSES.test(l.getClassName()));
   return reader ? { maker: (layers[makerAt] as Layer).name, reader: reader.name } : null;
+}
+
+/** The first layer that reads the single input of a model. */
+function firstReader(model: LayersModel): Layer | undefined {
+  const input = model.inputs[0]?.sourceLayer as unknown as { outboundNodes?: { outboundLayer: Layer }[] } | undefined;
+  return input?.outboundNodes?.[0]?.outboundLayer;
 }
 
 /** The name of a layer of the user's own class in a model (nested models searched too), if any. */

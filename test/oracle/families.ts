@@ -66,6 +66,8 @@ interface TextRnn {
   sides: ('post' | 'pre')[];
   hint: boolean;
   pool: boolean;
+  /** Fixed-length ids may come unpadded (a fixed window): no maskZero, no hint. */
+  padded: boolean;
   head: Head;
 }
 
@@ -81,6 +83,7 @@ const textRnn: Family<TextRnn> = {
     sides: fc.constantFrom(['post'] as ('post' | 'pre')[], ['pre'] as ('post' | 'pre')[], ['post', 'pre'] as ('post' | 'pre')[]),
     hint: fc.boolean(),
     pool: fc.boolean(),
+    padded: fc.boolean(),
     head,
   }),
   bugs: [
@@ -94,7 +97,8 @@ const textRnn: Family<TextRnn> = {
     'huge-output-init',
   ],
   build(p, bug) {
-    const maskZero = bug !== 'no-mask-zero';
+    const unpadded = !p.padded && p.length !== null && bug !== 'no-mask-zero' && bug !== 'pool-over-mask';
+    const maskZero = !unpadded && bug !== 'no-mask-zero';
     // pool-over-mask: the encoder returns every step and a global average pool (mask-blind) reads them.
     const pool = bug === 'pool-over-mask';
     const rnn = (sequences: boolean): string => {
@@ -106,7 +110,8 @@ const textRnn: Family<TextRnn> = {
     };
     const h = renderHead(p.head, pool ? 'pooled' : 'encoded', bug);
     const padding = p.sides.length === 2 ? 'both' : p.sides[0];
-    const hint = p.hint ? `\nexport const mini = { inputs: { ids: { int: [0, ${p.vocab}], pad: 0, padding: '${padding}' } } };\n` : '';
+    const hint =
+      p.hint && !unpadded ? `\nexport const mini = { inputs: { ids: { int: [0, ${p.vocab}], pad: 0, padding: '${padding}' } } };\n` : '';
     const source = `import * as tf from '@tensorflow/tfjs';
 ${hint}
 export default function build(): tf.LayersModel {
@@ -129,7 +134,9 @@ ${h.compile}
     // Without a hint the padding side is not known to the tool: it tries both; data here is then
     // padded on the side the family says.
     const inputs: OracleInput[] = [
-      { name: 'ids', shape: [p.length], kind: 'ids', vocab: p.vocab, pad: { value: 0, sides: p.hint ? p.sides : ['post', 'pre'] } },
+      unpadded
+        ? { name: 'ids', shape: [p.length], kind: 'ids', vocab: p.vocab }
+        : { name: 'ids', shape: [p.length], kind: 'ids', vocab: p.vocab, pad: { value: 0, sides: p.hint ? p.sides : ['post', 'pre'] } },
     ];
     const culprit = bug === 'no-mask-zero' ? 'encoder' : bug === 'pool-over-mask' ? 'pool' : culprits(bug);
     return { source, inputs, ...(culprit ? { culprit } : {}), losses: h.losses };

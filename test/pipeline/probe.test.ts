@@ -147,4 +147,18 @@ describe('probe: thresholds and wrappers', () => {
     );
     assert.equal(report.ok, true, JSON.stringify(report.findings));
   });
+
+  it('stubs a nested model layer by layer when its Embedding reads the ids (one stub would average their raw values)', async () => {
+    const report = await runQuiet(example('bugs/ok-unpadded-ids-encoder/composite.ts'), { runs: 5, only: ['shape'] });
+    const encoder = report.components.find((c) => c.name === 'encoder');
+    assert.equal(encoder?.kind, 'layered');
+    assert.equal(encoder?.layered?.reason, "its integer ids are read by its Embedding 'embed', which one stub would not do");
+    assert.deepEqual(
+      encoder?.layered?.parts.map((p) => [p.name, p.kind]),
+      [
+        ['embed', 'embedding'],
+        ['context', 'recurrent'],
+      ],
+    );
+  });
 });
