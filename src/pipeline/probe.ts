@@ -71,12 +71,12 @@ export function probe(discovered: Discovered, ctx: Pick<RunContext, 'tf' | 'opts
 function layeredReason(tf: Tf, model: LayersModel, info: ComponentInfo, builtins: ReadonlySet<unknown>): string | null {
   const own = userLayerIn(model, builtins);
   if (own) return `it holds your layer '${own}'`;
+  const masked = innerMask(model);
+  if (masked) return `a mask made inside it (by '${masked.maker}') is read by its layer '${masked.reader}', which one stub would not do`;
   // Ids are not features: one stub would average their raw values (a tanh after it saturates).
   const reader = model.inputs.length === 1 ? firstReader(model) : undefined;
   if (reader?.getClassName() === 'Embedding')
     return `its integer ids are read by its Embedding '${reader.name}', which one stub would not do`;
-  const masked = innerMask(model);
-  if (masked) return `a mask made inside it (by '${masked.maker}') is read by its layer '${masked.reader}', which one stub would not do`;
   const activations = [...new Set(model.outputs.map((t) => finalActivation(t.sourceLayer)))];
   if (activations.length > 1) return `its outputs end in different activations (${activations.join(', ')})`;
   const problem = sizeProblem(model, info) ?? stubProblem(tf, info);
