@@ -174,9 +174,9 @@ if (swept.length) {
     const first = verdict({ outcome: r.outcome, errors: r.errors.length, found: r.found, attributed: r.attributed }, r);
     return r.sweep.some((v) => verdict(v, r) !== first);
   });
-  const seedsSwept = Math.max(...swept.map((r) => r.sweep.length + 1));
+  const seedsSwept = Math.max(...swept.map((r) => Math.max(...r.sweep.map((v) => v.seed))));
   console.log(
-    `\nseed sweep: ${swept.length} cases, each with tool seeds 1 to ${seedsSwept}: ${dependent.length} verdict(s) depend on the seed`,
+    `\nseed sweep: ${swept.length} cases, each with its own seed and tool seeds 1 to ${seedsSwept}: ${dependent.length} verdict(s) depend on the seed`,
   );
   for (const r of dependent) {
     const bad = r.sweep.filter((v) => !verdict(v, r)).map((v) => v.seed);
