@@ -3,6 +3,10 @@ import type { Check } from './check.js';
 import { makeInputs, otherIds } from './harness/fake-inputs.js';
 import { exactDifference } from './harness/pass-diff.js';
 import { propertyCheck } from './harness/property-check.js';
+import type { InputPlan, Sample } from '../model/sample.js';
+
+/** Other samples an input that moved nothing must move nothing on, too, before it counts as irrelevant. */
+const CONFIRMATIONS = 3;
 
 /** Every model input influences at least one model output. */
 export const inputRelevance: Check = {
@@ -11,64 +15,77 @@ export const inputRelevance: Check = {
   requires: ['determinism', 'batch-independence'],
   run(ctx) {
     if (ctx.space.plans.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the model has no inputs' };
-    return propertyCheck(ctx, 'input-relevance', (sample) => {
-      const { tf, runner, space } = ctx;
+    const { tf, runner, space } = ctx;
+    /** Whether other values for input j move some output on this sample (a pass that throws counts as moved). */
+    const moves = (sample: Sample, j: number): boolean | null => {
       const inputs = makeInputs(tf, space.plans, sample);
+      const plan = space.plans[j] as InputPlan;
       try {
         const base = ctx.passes.get(sample, inputs);
         if (base.error) return null;
-        for (const [j, plan] of space.plans.entries()) {
-          // Other values for input j, each one different: for ids every id replaced by another one;
-          // for floats a fresh draw, and the same scaled by 10 (a layer that rounds or clips may
-          // not move on small changes, yet depends on the input).
-          // A padded input also gets a draw without padding: behind a long run of padding a
-          // stub (or a real RNN) may have forgotten the real steps to within a float's precision.
-          const otherSeed = (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff;
-          const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed });
-          const unpadded = plan.sequence
-            ? makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed, real: sample.real.map(() => Infinity) })
-            : [];
-          const given = inputs[j] as Tensor;
-          const draws = [
-            ...(plan.values.kind === 'int'
-              ? [otherIds(tf, plan, given, otherSeed)]
-              : [fresh[j], fresh[j] ? tf.mul(fresh[j] as Tensor, 10) : undefined]),
-            unpadded[j],
-          ];
-          try {
-            const moved = draws.some((draw) => {
-              if (!draw) return false;
-              const other = runner.run(
-                inputs.map((t, k) => (k === j ? draw : t)),
-                {},
-                base,
-              );
-              if (other.error) return true;
-              return base.outputs.some((out, k) => {
-                const o = other.outputs[k];
-                return o !== undefined && exactDifference(out, o) > 0;
-              });
+        // Other values for input j, each one different: for ids every id replaced by another one;
+        // for floats a fresh draw, and the same scaled by 10 (a layer that rounds or clips may
+        // not move on small changes, yet depends on the input).
+        // A padded input also gets a draw without padding: behind a long run of padding a
+        // stub (or a real RNN) may have forgotten the real steps to within a float's precision.
+        const otherSeed = (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff;
+        const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed });
+        const unpadded = plan.sequence
+          ? makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed, real: sample.real.map(() => Infinity) })
+          : [];
+        const given = inputs[j] as Tensor;
+        const draws = [
+          ...(plan.values.kind === 'int'
+            ? [otherIds(tf, plan, given, otherSeed)]
+            : [fresh[j], fresh[j] ? tf.mul(fresh[j] as Tensor, 10) : undefined]),
+          unpadded[j],
+        ];
+        try {
+          return draws.some((draw) => {
+            if (!draw) return false;
+            const other = runner.run(
+              inputs.map((t, k) => (k === j ? draw : t)),
+              {},
+              base,
+            );
+            if (other.error) return true;
+            return base.outputs.some((out, k) => {
+              const o = other.outputs[k];
+              return o !== undefined && exactDifference(out, o) > 0;
             });
-            if (!moved) {
-              return {
-                place: { kind: 'input', name: plan.name },
-                blame: plan.name,
-                message: `input '${plan.name}' influences no model output: other values for it leave every output unchanged (a branch that never reaches an output?)`,
-                detail: { input: plan.name },
-              };
-            }
-          } finally {
-            tf.dispose([
-              ...fresh,
-              ...unpadded,
-              ...draws.filter((d): d is Tensor => d !== undefined && !fresh.includes(d) && !unpadded.includes(d)),
-            ]);
-          }
+          });
+        } finally {
+          tf.dispose([
+            ...fresh,
+            ...unpadded,
+            ...draws.filter((d): d is Tensor => d !== undefined && !fresh.includes(d) && !unpadded.includes(d)),
+          ]);
         }
-        return null;
       } finally {
         tf.dispose(inputs);
       }
+    };
+    return propertyCheck(ctx, 'input-relevance', (sample) => {
+      for (const [j, plan] of space.plans.entries()) {
+        if (moves(sample, j) !== false) continue;
+        // An input that moves nothing on one sample may still be wired to an output: a product
+        // with a gate that is zero for that sample hides it. A branch that reaches no output moves
+        // nothing on any sample: confirmed on others (batches of 3, other data) before it counts.
+        const others = Array.from({ length: CONFIRMATIONS }, (_, k): Sample => ({
+          ...sample,
+          batch: 3,
+          dataSeed: (sample.dataSeed + 104_729 * (k + 1)) % 0x7fffffff,
+          real: [Infinity, Infinity, Infinity],
+        }));
+        if (others.some((other) => moves(other, j) !== false)) continue;
+        return {
+          place: { kind: 'input', name: plan.name },
+          blame: plan.name,
+          message: `input '${plan.name}' influences no model output: other values for it leave every output unchanged (a branch that never reaches an output?)`,
+          detail: { input: plan.name },
+        };
+      }
+      return null;
     });
   },
 };

@@ -106,6 +106,24 @@ describe('causality charts with gradients where values cannot tell', () => {
 });
 
 describe('input-relevance draws values that really differ', () => {
+  it('confirms on other samples before an input counts as irrelevant (a product with a gate that is zero for one sample)', async () => {
+    // With seed 3 a sample's image vector is all zero, so the title moved nothing on it: not irrelevance.
+    const report = await runQuiet(example('bugs/ok-gated-fusion/composite.ts'), {
+      seed: 3,
+      runs: 100,
+      only: ['determinism', 'batch-independence', 'input-relevance'],
+    });
+    assert.deepEqual(report.findings, []);
+    const dead = await runQuiet(example('bugs/dead-branch/composite.ts'), {
+      seed: 3,
+      only: ['determinism', 'batch-independence', 'input-relevance'],
+    });
+    assert.ok(
+      dead.findings.some((f) => f.check === 'input-relevance' && f.severity === 'error'),
+      JSON.stringify(dead.findings),
+    );
+  });
+
   it('never takes a 7-class input for irrelevant because the same class came up again', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const report = await runQuiet(fixture('checks/weekday-input.ts'), { only: ['input-relevance'], runs: 100, seed });
