@@ -30,7 +30,7 @@ class Detach extends tf.layers.Layer {
   static className = 'Detach';
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    const through = tf.customGrad((v: tf.Tensor) => ({ value: tf.clone(v), gradFunc: (dy: tf.Tensor) => dy }));
+    const through = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({ value: tf.clone(args[0] as tf.Tensor), gradFunc: (dy: tf.Tensor) => dy }));
     return through(x) as tf.Tensor;
   }
 }
