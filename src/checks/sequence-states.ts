@@ -109,7 +109,9 @@ function violation(ctx: CheckContext, targets: Target[], sample: Sample): Violat
     const mask = received ? tf.tensor(received.values, received.shape, 'bool') : null;
     let found: ReturnType<typeof check>;
     try {
-      found = check(target, statesOf(tf, target, xt, mask), realSteps(received, sample.batch, x.shape[1] ?? 1), x);
+      // Without padded inputs every step is real data: a zero input there is a silent frame.
+      const unpadded = ctx.space.plans.every((p) => !p.sequence);
+      found = check(target, statesOf(tf, target, xt, mask), realSteps(received, sample.batch, x.shape[1] ?? 1), x, unpadded);
     } finally {
       tf.dispose(mask ? [xt, mask] : [xt]);
     }
@@ -155,6 +157,7 @@ function check(
   states: TensorValue,
   real: boolean[][],
   x: TensorValue,
+  unpadded: boolean,
 ): { sample: number; step: number; real: boolean } | null {
   const [batch, steps, width] = states.shape as [number, number, number];
   const runs = target.bidirectional ? [target.goBackwards, !target.goBackwards] : [target.goBackwards];
@@ -180,7 +183,11 @@ function check(
         // nothing (zero input from a zero state) leaves it bit for bit; any real input moves it.
         const moved = state.some((v, u) => v !== previous[u]);
         const isReal = real[b]?.[t] ?? true;
-        if (isReal && !moved && (lastReal < 0 || !sameInput(b, t, lastReal))) return { sample: b, step: t, real: true };
+        // In unpadded data, a zero input from a zero state reads nothing (a frame whose ReLU
+        // features are all off): holding still there says nothing about the mask. (With padding,
+        // a zero input may be the padding a wrong mask calls real: that is the finding.)
+        const readsNothing = unpadded && previous.every((v) => v === 0) && inputAt(b, t).every((v) => v === 0);
+        if (isReal && !moved && !readsNothing && (lastReal < 0 || !sameInput(b, t, lastReal))) return { sample: b, step: t, real: true };
         if (!isReal && moved) return { sample: b, step: t, real: false };
         if (isReal) lastReal = t;
         previous = state;

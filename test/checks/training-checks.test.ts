@@ -87,6 +87,14 @@ describe('activation-health', () => {
   });
 });
 
+describe('sequence-states on unpadded data', () => {
+  it('takes a zero input from a zero state for a silent frame, not for a real step that reads nothing', async () => {
+    const report = await runQuiet(fixture('good/silent-frame.ts'), { seed: 8, only: ['sequence-states'], runs: 100 });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.checks.find((c) => c.id === 'sequence-states')?.status, 'pass');
+  });
+});
+
 describe('sequence-states relies on tfjs carrying the state over a masked step', () => {
   it('an LSTM returning sequences repeats its previous output at a masked step (pinned fact)', () => {
     const lstm = tf.layers.lstm({

