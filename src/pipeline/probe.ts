@@ -11,7 +11,7 @@ import { chooseTemplate } from '../stubbing/registry.js';
 import { RECURRENT_CLASSES } from '../stubbing/strategy.js';
 import { finalActivation, isModel } from '../tfjs/activation.js';
 import { carriedMasks } from '../tfjs/carried-masks.js';
-import { walkable, wrappedLayer } from '../tfjs/graph.js';
+import { firstConsumer, walkable, wrappedLayer } from '../tfjs/graph.js';
 import { maskBehaviour } from '../tfjs/mask-behaviour.js';
 import { convWindow, spatialMap } from '../tfjs/spatial.js';
 import type { Tf } from '../tfjs/tf-instance.js';
@@ -74,7 +74,8 @@ function layeredReason(tf: Tf, model: LayersModel, info: ComponentInfo, builtins
   const masked = innerMask(model);
   if (masked) return `a mask made inside it (by '${masked.maker}') is read by its layer '${masked.reader}', which one stub would not do`;
   // Ids are not features: one stub would average their raw values (a tanh after it saturates).
-  const reader = model.inputs.length === 1 ? firstReader(model) : undefined;
+  const input = model.inputs.length === 1 ? (model.inputs[0]?.sourceLayer as Layer | undefined) : undefined;
+  const reader = input ? firstConsumer(input) : undefined;
   if (reader?.getClassName() === 'Embedding')
     return `its integer ids are read by its Embedding '${reader.name}', which one stub would not do`;
   const activations = [...new Set(model.outputs.map((t) => finalActivation(t.sourceLayer)))];
@@ -115,12 +116,6 @@ function innerMask(model: LayersModel): { maker: string; reader: string } | null
   if (makerAt < 0) return null;
   const reader = layers.slice(makerAt + 1).find((l) => RECURRENT_CLASSES.test(l.getClassName()));
   return reader ? { maker: (layers[makerAt] as Layer).name, reader: reader.name } : null;
-}
-
-/** The first layer that reads the single input of a model. */
-function firstReader(model: LayersModel): Layer | undefined {
-  const input = model.inputs[0]?.sourceLayer as unknown as { outboundNodes?: { outboundLayer: Layer }[] } | undefined;
-  return input?.outboundNodes?.[0]?.outboundLayer;
 }
 
 /** The name of a layer of the user's own class in a model (nested models searched too), if any. */

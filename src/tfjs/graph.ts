@@ -53,6 +53,12 @@ function isInputLayer(layer: Layer): boolean {
   return layer.getClassName() === 'InputLayer';
 }
 
+/** The first layer a layer's (or an input layer's) output feeds, if any. */
+export function firstConsumer(layer: Layer): Layer | undefined {
+  const outbound = (layer as unknown as { outboundNodes?: { outboundLayer: Layer }[] }).outboundNodes;
+  return outbound?.[0]?.outboundLayer;
+}
+
 /** The innermost layer of a wrapper (`TimeDistributed`, `Bidirectional`), or undefined. */
 export function wrappedLayer(layer: Layer): Layer | undefined {
   const inner = (layer as unknown as { layer?: Layer }).layer;

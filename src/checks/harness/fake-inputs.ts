@@ -4,6 +4,7 @@ import type { InputHint, MiniSpec } from '../../model/hints.js';
 import type { InputPlan, Sample, SampleSpace } from '../../model/sample.js';
 import type { Shape } from '../../model/shape.js';
 import type { GraphNode } from '../../model/graph.js';
+import { firstConsumer } from '../../tfjs/graph.js';
 import { declaredValid } from '../../tfjs/spatial.js';
 import type { Tf } from '../../tfjs/tf-instance.js';
 
@@ -143,11 +144,6 @@ function innermost(layer: layers.Layer, depth = 0): layers.Layer {
   const inner = nested.inputs[0]?.sourceLayer as layers.Layer | undefined;
   const first = inner ? firstConsumer(inner) : undefined;
   return first ? innermost(first, depth + 1) : layer;
-}
-
-function firstConsumer(layer: layers.Layer): layers.Layer | undefined {
-  const outbound = (layer as unknown as { outboundNodes: { outboundLayer: layers.Layer }[] }).outboundNodes;
-  return outbound[0]?.outboundLayer;
 }
 
 /** The concrete shape of an input for a sample: batch first, every free dimension set to the sample's length. */
