@@ -9,6 +9,7 @@ import { makeInputs } from './harness/fake-inputs.js';
 import type { Sample } from '../model/sample.js';
 import { outputLosses, type OutputLoss } from './harness/losses.js';
 import { propertyCheck, type Violation } from './harness/property-check.js';
+import { drawsWhere, OTHER_DRAWS } from './harness/redraw.js';
 
 /**
  * Every trainable weight gets a non-zero gradient from the loss. The loss is the one the factory
@@ -26,8 +27,9 @@ export const gradientFlow: Check = {
     if (ctx.probe.model.trainableWeights.length === 0) return nothingTrainable(ctx);
     const vars = ctx.twin.model.trainableWeights;
     if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'the twin has no trainable weights' };
-    const outcome = propertyCheck(ctx, 'gradient-flow', (sample) => violation(ctx, sample, losses));
-    return { ...outcome, findings: [...outcome.findings, ...notes(ctx, losses)] };
+    const luck: DrawLuck = {};
+    const outcome = propertyCheck(ctx, 'gradient-flow', (sample) => violation(ctx, sample, losses, luck));
+    return { ...outcome, findings: [...outcome.findings, ...luckNote(ctx, luck), ...notes(ctx, losses)] };
   },
 };
 
@@ -73,21 +75,45 @@ interface Gradients {
   blocked?: string;
 }
 
+/** Weights dead on the run's draw but not on every other draw (the first such suspicion). */
+interface DrawLuck {
+  dead?: string[];
+  /** Of the other draws, how many had them dead too. */
+  held?: number;
+}
+
 /**
  * A weight with no gradient on one sample may just have met zero data (codes that round to 0):
  * a suspicion on one sample is confirmed on another of 3 samples, and only weights dead on both
- * are reported.
+ * are reported. Then on other draws of the user's weights: a narrow ReLU stack dead for every
+ * input is the luck of one draw, not the model's wiring (a real training starts from its own).
  */
-function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[]): Violation | null {
+function violation(ctx: CheckContext, given: Sample, losses: OutputLoss[], luck: DrawLuck): Violation | null {
   // Without taps first (cheap); the taps that name a culprit only when something is wrong.
   const quick = gradientsOn(ctx, rich(given), losses, false);
   if (!quick.failure && quick.dead.length === 0) return null;
   const first = gradientsOn(ctx, rich(given), losses, true);
   if (first.failure) return first.failure;
   if (first.dead.length === 0) return null;
-  const second = gradientsOn(ctx, { ...rich(given), batch: 3, dataSeed: (given.dataSeed ^ 0x5bd1e995) & 0x7fffffff }, losses, true);
+  const other = { ...rich(given), batch: 3, dataSeed: (given.dataSeed ^ 0x5bd1e995) & 0x7fffffff };
+  const second = gradientsOn(ctx, other, losses, true);
   if (second.failure) return second.failure;
-  const dead = first.dead.filter((w) => second.dead.includes(w));
+  let dead = first.dead.filter((w) => second.dead.includes(w));
+  if (dead.length === 0) return null;
+  const onDraws = [dead];
+  const held = drawsWhere(ctx.tf, ctx.twin, ctx.seed, () => {
+    const a = gradientsOn(ctx, rich(given), losses, false);
+    const b = gradientsOn(ctx, other, losses, false);
+    const still = dead.filter((w) => a.dead.includes(w) && b.dead.includes(w));
+    onDraws.push(still);
+    return still.length > 0;
+  });
+  if (held < OTHER_DRAWS) {
+    luck.dead ??= dead.map((w) => ownerOf(ctx, w.originalName));
+    luck.held ??= held;
+    return null;
+  }
+  dead = dead.filter((w) => onDraws.every((d) => d.includes(w)));
   if (dead.length === 0) return null;
   const blocked = second.blocked ?? first.blocked;
   if (blocked) {
@@ -200,6 +226,20 @@ function ownerOf(ctx: CheckContext, weightName: string): string {
 function owners(ctx: CheckContext, weights: { originalName: string }[]): string {
   const names = [...new Set(weights.map((w) => ownerOf(ctx, w.originalName)))];
   return `the weights of ${names.map((n) => `'${n}'`).join(', ')}`;
+}
+
+/** An info finding when weights were dead on the run's draw only: the model can die at initialisation. */
+function luckNote(ctx: CheckContext, luck: DrawLuck): Finding[] {
+  if (!luck.dead) return [];
+  const names = [...new Set(luck.dead)];
+  return [
+    {
+      check: 'gradient-flow',
+      severity: 'info',
+      where: names.map((n) => `layer '${n}'`).join(', '),
+      message: `with this run's initial weights ${names.map((n) => `'${n}'`).join(', ')} get no gradient, but not with ${OTHER_DRAWS - (luck.held ?? 0)} of ${OTHER_DRAWS} other draws: an initialisation that can leave the model dead (narrow ReLU layers whose units are all off), not a path that is blocked; training from such a draw stays stuck`,
+    },
+  ];
 }
 
 /** Info findings: which loss was used per output, and which layers are frozen on purpose. */

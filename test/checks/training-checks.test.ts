@@ -166,3 +166,23 @@ describe('environment', () => {
     }
   });
 });
+
+describe('a verdict that hinges on the initial weights is confirmed on other draws', () => {
+  it("overfit: stuck on the run's draw only is information (a log-scaled input and a narrow ReLU layer)", async () => {
+    // With seed 1 the 10 narrow units are all off for the samples fitted; with other draws they are not.
+    const report = await runQuiet(example('bugs/ok-log-spectrum/composite.ts'), { seed: 1, only: ['overfit'] });
+    assert.deepEqual(errorsOf(report, 'overfit'), []);
+    assert.ok(report.findings.some((f) => f.check === 'overfit' && f.severity === 'info' && /other draws/.test(f.message)));
+  });
+
+  it("gradient-flow: no gradient on the run's draw only is information (a stack of 9-unit ReLU layers)", async () => {
+    const report = await runQuiet(fixture('checks/narrow-relu-stack.ts'), { seed: 8, only: ['gradient-flow'] });
+    assert.deepEqual(errorsOf(report, 'gradient-flow'), []);
+    assert.ok(report.findings.some((f) => f.check === 'gradient-flow' && f.severity === 'info' && /other draws/.test(f.message)));
+  });
+
+  it('a blocked path stays an error on every draw (a ReLU bias of -20)', async () => {
+    const report = await runQuiet(example('bugs/dead-relu/composite.ts'), { only: ['gradient-flow', 'overfit'] });
+    assert.ok(errorsOf(report, 'gradient-flow').length + errorsOf(report, 'overfit').length > 0);
+  });
+});
