@@ -34,6 +34,13 @@ export interface CaseResult {
   attributed?: boolean;
   /** Bug cases: the operator's check's own findings, when it did not name the culprit. */
   near?: string[];
+  /**
+   * Found bugs: how many property runs the first finding needed (its counterexample's run index,
+   * plus one; 1 for a check that is not a property): recall as a function of the run budget.
+   */
+  firstRun?: number;
+  /** Each check's time in the run (ms). */
+  checkMs?: Record<string, number>;
   /** With a seed sweep: the verdict with each other tool seed. */
   sweep?: { seed: number; errors: number; found?: boolean; attributed?: boolean; outcome: CaseResult['outcome'] }[];
   /** With `emit`: the emitted twin built and predicted, was not written (the note), or is broken (the error). */
@@ -74,7 +81,8 @@ export async function runCase(
   }
   const ms = Math.round(performance.now() - started);
   const errors = findings.filter((f) => f.severity === 'error').map(line);
-  if (!c.bug) return { ...base, outcome: 'report', ms, errors, ...(twin ? { twin } : {}) };
+  const checkMs = Object.fromEntries(checks.map((k) => [k.id, k.ms]));
+  if (!c.bug) return { ...base, outcome: 'report', ms, errors, checkMs, ...(twin ? { twin } : {}) };
   const op = OPERATORS[c.bug];
   const truth = options.truth ?? (await measure(file, c, op, seed));
   const severe = (f: Finding) => f.severity === 'error' || (op.severity === 'warning' && f.severity === 'warning');
@@ -98,6 +106,8 @@ export async function runCase(
     errors,
     truth,
     found: own.length > 0,
+    checkMs,
+    ...(own.length ? { firstRun: Math.min(...own.map(runsNeeded)) } : {}),
     // Padding no layer masks and no hint mentions: the tool cannot know the data is padded, and says so.
     ...(own.length === 0 && op.truth === 'padding' && findings.some((f) => f.check === 'masking' && f.severity === 'info')
       ? { needsHint: true }
@@ -106,6 +116,12 @@ export async function runCase(
     ...(own.length && !attributed ? { near: own.map(line) } : {}),
     ...(twin ? { twin } : {}),
   };
+}
+
+/** A counterexample's path is "run:shrink:..." (fast-check's): the runs it took to meet it. */
+function runsNeeded(f: Finding): number {
+  const run = Number(f.path?.split(':')[0]);
+  return Number.isInteger(run) ? run + 1 : 1;
 }
 
 async function measure(file: string, c: OracleCase, op: (typeof OPERATORS)[keyof typeof OPERATORS], seed: number): Promise<Verdict> {
