@@ -165,6 +165,31 @@ console.log(
     `recall ${pct(found.length, confirmed.length)} (${pct(found.length, confirmed.length + hinted.length)} counting the ${hinted.length} that need a hint), attribution ${pct(found.filter((r) => r.attributed).length, found.length)}; ` +
     `crashes ${results.filter((r) => r.outcome === 'crash').length}; median case ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s`,
 );
+// Issue 13: the run budget. A property's counterexamples come in the same order for the same seed
+// whatever the budget, so a found bug's first run says whether a smaller budget would find it.
+const budgets = [1, 3, 5, 10, 25, 50, 100];
+const withRuns = found.filter((r) => r.firstRun !== undefined);
+if (withRuns.length) {
+  const budgetRows = operators
+    .map((bug) => {
+      const mine = withRuns.filter((r) => r.bug === bug);
+      return [bug, mine.length, ...budgets.map((n) => pct(mine.filter((r) => r.firstRun <= n).length, mine.length))];
+    })
+    .filter((r) => r[1] > 0);
+  budgetRows.push(['all', withRuns.length, ...budgets.map((n) => pct(withRuns.filter((r) => r.firstRun <= n).length, withRuns.length))]);
+  console.log("\nfound bugs found within N property runs (share of each operator's found bugs):");
+  console.log(rows(['operator', 'found', ...budgets.map((n) => `<=${n}`)], budgetRows));
+  const timed = results.filter((r) => r.checkMs);
+  const ids = [...new Set(timed.flatMap((r) => Object.keys(r.checkMs)))];
+  const timeRows = ids
+    .map((id) => {
+      const ms = timed.map((r) => r.checkMs[id]).filter((v) => v !== undefined);
+      return [id, `${median(ms)} ms`, `${Math.max(0, ...ms)} ms`, `${(ms.reduce((a, b) => a + b, 0) / 1000).toFixed(0)} s`];
+    })
+    .sort((a, b) => Number.parseFloat(b[3]) - Number.parseFloat(a[3]));
+  console.log(`\neach check's time over the ${timed.length} cases:`);
+  console.log(rows(['check', 'median', 'slowest', 'total'], timeRows));
+}
 const swept = results.filter((r) => r.sweep);
 if (swept.length) {
   // The verdict of each case must not depend on the tool's seed: a clean case clean, a confirmed bug found, with every seed.

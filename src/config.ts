@@ -11,6 +11,15 @@ export type { Options, ResolvedOptions } from './model/options.js';
  */
 export const DEFAULTS = { seed: 42, runs: 100, backend: 'cpu', timeout: 60, maxMemoryMb: 4096 } as const;
 
+/**
+ * Property runs of a check: `--runs N` for all, else `--thorough`'s full budget, else the check's
+ * own budget (the runs at which the oracle's recall on injected bugs reaches its plateau, with a
+ * margin: README, "Run budgets"), else the full budget.
+ */
+export function runsFor(check: { runs?: number }, opts: Pick<ResolvedOptions, 'runs' | 'thorough'>): number {
+  return opts.runs ?? (opts.thorough ? DEFAULTS.runs : (check.runs ?? DEFAULTS.runs));
+}
+
 /** Default output folder: `<name>.mini/` beside the composite. */
 function defaultOutDir(file: string): string {
   return join(dirname(file), `${basename(file, extname(file))}.mini`);
@@ -46,7 +55,8 @@ export function resolveOptions(file: string, options: Options = {}): ResolvedOpt
     file: absolute,
     out: resolve(options.out ?? defaultOutDir(absolute)),
     seed,
-    runs: positive('runs', options.runs, DEFAULTS.runs),
+    runs: options.runs === undefined ? undefined : positive('runs', options.runs, DEFAULTS.runs),
+    thorough: options.thorough ?? false,
     checks,
     backend: options.backend ?? DEFAULTS.backend,
     exportName: options.exportName,

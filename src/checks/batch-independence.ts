@@ -12,6 +12,7 @@ import { tensorNames } from './harness/tensor-names.js';
 /** Each sample's results are the same alone as inside a batch, at every tensor. */
 export const batchIndependence: Check = {
   id: 'batch-independence',
+  runs: 10,
   proves: "each sample's outputs are the same alone as inside a batch",
   requires: ['determinism'],
   run(ctx) {

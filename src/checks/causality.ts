@@ -16,6 +16,7 @@ import { tensorNames } from './harness/tensor-names.js';
  */
 export const causality: Check = {
   id: 'causality',
+  runs: 10,
   proves: 'for a sequence input hinted causal, the output at step t depends on no input step after t',
   requires: ['determinism'],
   run(ctx) {

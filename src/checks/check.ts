@@ -81,5 +81,11 @@ export interface Check {
    * differences would be noise) with the reason "'id' failed: fix that first".
    */
   readonly requires?: readonly CheckId[];
+  /**
+   * Property runs by default: where recall on the oracle's injected bugs and the zoo's stops
+   * growing (every bug found by the 3rd run), with a margin (README, "Run budgets"); `--runs N`
+   * and `--thorough` (100) override it.
+   */
+  readonly runs?: number;
   run(ctx: CheckContext): Promise<CheckOutcome> | CheckOutcome;
 }

@@ -8,6 +8,7 @@ import { tensorNames } from './harness/tensor-names.js';
 /** Two inference passes on the same input agree exactly, at every tensor. */
 export const determinism: Check = {
   id: 'determinism',
+  runs: 10,
   proves: 'two inference calls on the same input agree exactly',
   run(ctx) {
     const placeOf = tensorNames(ctx.probe);

@@ -4,6 +4,7 @@ import { checkEveryTensor } from './harness/tensor-property.js';
 /** Every boundary tensor has the dtype the probe recorded. */
 export const dtype: Check = {
   id: 'dtype',
+  runs: 10,
   proves: 'every boundary tensor has the probed dtype',
   run: (ctx) =>
     checkEveryTensor(ctx, 'dtype', (tensor, seen) =>

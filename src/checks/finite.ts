@@ -4,6 +4,7 @@ import { checkEveryTensor } from './harness/tensor-property.js';
 /** No NaN or Inf at any boundary or output. */
 export const finite: Check = {
   id: 'finite',
+  runs: 10,
   proves: 'no NaN or Inf at any boundary or output',
   run: (ctx) =>
     checkEveryTensor(ctx, 'finite', (_tensor, seen) =>

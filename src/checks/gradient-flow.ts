@@ -19,6 +19,7 @@ import { drawsWhere, OTHER_DRAWS } from './harness/redraw.js';
  */
 export const gradientFlow: Check = {
   id: 'gradient-flow',
+  runs: 10,
   proves: 'every trainable weight outside frozen layers gets a non-zero gradient from the loss',
   requires: ['determinism'],
   run(ctx) {

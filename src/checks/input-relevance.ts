@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Check } from './check.js';
-import { makeInputs, otherIds } from './harness/fake-inputs.js';
+import { makeInput, makeInputs, otherIds } from './harness/fake-inputs.js';
 import { exactDifference } from './harness/pass-diff.js';
 import { propertyCheck } from './harness/property-check.js';
 import type { InputPlan, Sample } from '../model/sample.js';
@@ -11,6 +11,7 @@ const CONFIRMATIONS = 3;
 /** Every model input influences at least one model output. */
 export const inputRelevance: Check = {
   id: 'input-relevance',
+  runs: 10,
   proves: 'each model input influences at least one output',
   requires: ['determinism', 'batch-independence'],
   run(ctx) {
@@ -29,20 +30,22 @@ export const inputRelevance: Check = {
         // A padded input also gets a draw without padding: behind a long run of padding a
         // stub (or a real RNN) may have forgotten the real steps to within a float's precision.
         const otherSeed = (sample.dataSeed + 7919 * (j + 1)) % 0x7fffffff;
-        const fresh = makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed });
-        const unpadded = plan.sequence
-          ? makeInputs(tf, space.plans, { ...sample, dataSeed: otherSeed, real: sample.real.map(() => Infinity) })
-          : [];
         const given = inputs[j] as Tensor;
-        const draws = [
+        // Each draw made only when the one before it moved nothing (most inputs move on the first).
+        const drawsOf: (() => Tensor)[] = [
           ...(plan.values.kind === 'int'
-            ? [otherIds(tf, plan, given, otherSeed)]
-            : [fresh[j], fresh[j] ? tf.mul(fresh[j] as Tensor, 10) : undefined]),
-          unpadded[j],
+            ? [() => otherIds(tf, plan, given, otherSeed)]
+            : [
+                () => makeInput(tf, space.plans, { ...sample, dataSeed: otherSeed }, j),
+                () => tf.tidy(() => tf.mul(makeInput(tf, space.plans, { ...sample, dataSeed: otherSeed }, j), 10)),
+              ]),
+          ...(plan.sequence
+            ? [() => makeInput(tf, space.plans, { ...sample, dataSeed: otherSeed, real: sample.real.map(() => Infinity) }, j)]
+            : []),
         ];
-        try {
-          return draws.some((draw) => {
-            if (!draw) return false;
+        return drawsOf.some((drawOf) => {
+          const draw = drawOf();
+          try {
             const other = runner.run(
               inputs.map((t, k) => (k === j ? draw : t)),
               {},
@@ -53,14 +56,10 @@ export const inputRelevance: Check = {
               const o = other.outputs[k];
               return o !== undefined && exactDifference(out, o) > 0;
             });
-          });
-        } finally {
-          tf.dispose([
-            ...fresh,
-            ...unpadded,
-            ...draws.filter((d): d is Tensor => d !== undefined && !fresh.includes(d) && !unpadded.includes(d)),
-          ]);
-        }
+          } finally {
+            draw.dispose();
+          }
+        });
       } finally {
         tf.dispose(inputs);
       }

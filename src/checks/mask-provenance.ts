@@ -23,6 +23,7 @@ interface Stale {
  */
 export const maskProvenance: Check = {
   id: 'mask-provenance',
+  runs: 10,
   proves: 'every layer receives the mask its own inputs carry under Keras rules, and no other',
   requires: ['determinism'],
   run(ctx) {

@@ -18,6 +18,8 @@ import { tensorNames } from './harness/tensor-names.js';
  */
 export const masking: Check = {
   id: 'masking',
+  // A padding side or a length a mask bug needs may come only at the third sample (zoo, seeds 1 to 3).
+  runs: 15,
   proves: 'padded steps change no output and no tensor at real steps (perturbed padding, or other padding around the same content)',
   requires: ['determinism'],
   run(ctx): CheckOutcome {

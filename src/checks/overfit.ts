@@ -90,10 +90,14 @@ export const overfit: Check = {
       if (verdict === 'slow') return { status: 'pass', runs, findings: [slowFinding(ctx, first)] };
       // Blocked on the run's draw of the user's weights: a real training starts from a draw of its
       // own, so the verdict must hold on other draws too (a narrow ReLU stack dies on some).
-      const held = drawsWhere(ctx.tf, twin, ctx.seed, () => {
-        const again = judge(attempt());
-        return again === 'stuck' || again === 'no-difference';
-      });
+      // A path gradient-flow found blocked on every draw already is that evidence.
+      const blocked = ctx.earlier.get('gradient-flow')?.status === 'fail';
+      const held = blocked
+        ? OTHER_DRAWS
+        : drawsWhere(ctx.tf, twin, ctx.seed, () => {
+            const again = judge(attempt());
+            return again === 'stuck' || again === 'no-difference';
+          });
       if (held < OTHER_DRAWS) return { status: 'pass', runs, findings: [luckFinding(ctx, first, held)] };
       if (verdict === 'no-difference') {
         return {

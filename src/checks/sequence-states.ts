@@ -29,6 +29,7 @@ interface Target {
  */
 export const sequenceStates: Check = {
   id: 'sequence-states',
+  runs: 10,
   proves: "each recurrent layer's state moves on real steps and holds still on padded ones",
   run(ctx) {
     const targets = recurrentTargets(ctx);

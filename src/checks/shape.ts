@@ -11,6 +11,7 @@ import { checkEveryTensor, type WatchedTensor } from './harness/tensor-property.
  */
 export const shape: Check = {
   id: 'shape',
+  runs: 10,
   proves: 'every boundary tensor and model output has the probed shape, for random batch sizes and free lengths',
   run(ctx) {
     // Per tensor and free length: the multiple of the batch its leading axis was seen with.

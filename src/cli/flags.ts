@@ -48,7 +48,17 @@ export const FLAGS = {
     kind: 'number',
     describe: `seed of the fake data and stub weights (default ${DEFAULTS.seed}); another seed explores other samples`,
   },
-  runs: { key: 'runs', kind: 'number', describe: `fast-check runs per property (default ${DEFAULTS.runs})` },
+  runs: {
+    key: 'runs',
+    kind: 'number',
+    describe: "fast-check runs per property, for every check (default: each check's own budget, chosen by detection power)",
+  },
+  thorough: {
+    key: 'thorough',
+    kind: 'boolean',
+    default: false,
+    describe: `every property check with the full budget of ${DEFAULTS.runs} runs (for CI)`,
+  },
   only: { key: 'only', kind: 'list', describe: `run only these checks, comma-separated (${CHECK_IDS.join(', ')})` },
   skip: { key: 'skip', kind: 'list', describe: 'skip these checks, comma-separated' },
   backend: {

@@ -10,7 +10,9 @@ import { renderTemplate } from './render-templates.js';
 export function renderMiniTest(opts: ResolvedOptions, outDir: string, testFile: string, cwd = process.cwd()): Promise<string> {
   const posix = (p: string): string => p.split(sep).join('/');
   const fromOut = posix(relative(outDir, opts.file));
-  const options: Record<string, unknown> = { emit: false, seed: opts.seed, runs: opts.runs, only: opts.checks };
+  const options: Record<string, unknown> = { emit: false, seed: opts.seed, only: opts.checks };
+  if (opts.runs !== undefined) options['runs'] = opts.runs;
+  if (opts.thorough) options['thorough'] = true;
   if (opts.minParams !== undefined) options['minParams'] = opts.minParams;
   if (opts.exportName !== undefined) options['exportName'] = opts.exportName;
   if (opts.backend !== 'cpu') options['backend'] = opts.backend;

@@ -8,8 +8,10 @@ export interface Options {
   out?: string;
   /** Seed of the fake data and the twin's weights. Default: 42, so two runs on the same input agree. */
   seed?: number;
-  /** fast-check runs per property. Default: 100. */
+  /** fast-check runs per property, for every check. Default: each check's own budget (see `thorough`). */
   runs?: number;
+  /** Every property check with the full budget (100 runs), as for CI. Default: false: each check runs as many as its detection power needs. */
+  thorough?: boolean;
   /** Run only these checks. */
   only?: string[];
   /** Skip these checks. */
@@ -38,7 +40,9 @@ export interface ResolvedOptions {
   /** The output folder, absolute: `--out` or `<name>.mini/` beside the composite. */
   out: string;
   seed: number;
-  runs: number;
+  /** `--runs N` for every check; undefined: each check's budget (`--thorough`: the full budget). */
+  runs: number | undefined;
+  thorough: boolean;
   checks: CheckId[];
   backend: BackendName;
   exportName: string | undefined;

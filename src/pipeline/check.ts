@@ -16,6 +16,7 @@ import type { RunContext } from '../model/run-context.js';
 import type { SourceLocation } from '../model/source.js';
 import type { Twin } from '../model/twin.js';
 import { buildTwin } from './twin.js';
+import { runsFor } from '../config.js';
 
 export interface CheckInput {
   loaded: LoadedComposite;
@@ -44,7 +45,7 @@ export async function check(input: CheckInput, ctx: RunContext): Promise<Checked
   const list = ctx.opts.checks.map((id) => CHECKS[id]);
   ctx.hooks.onPhaseStart?.('checks');
   const strict = process.env[STRICT_ENV] !== undefined;
-  return runChecks(list, checkContext, ctx, { leakGuard: strict, strict });
+  return runChecks(list, checkContext, ctx, { leakGuard: strict, strict, runsOf: (c) => runsFor(c, ctx.opts) });
 }
 
 /**
@@ -56,7 +57,7 @@ export async function runChecks(
   list: readonly Check[],
   checkContext: CheckContext & { earlier: Map<CheckId, CheckOutcome> },
   ctx: Pick<RunContext, 'tf' | 'hooks'>,
-  options: { leakGuard: boolean; strict?: boolean },
+  options: { leakGuard: boolean; strict?: boolean; runsOf?: (check: Check) => number },
 ): Promise<Checked> {
   const started = performance.now();
   const checks: CheckResult[] = [];
@@ -71,7 +72,7 @@ export async function runChecks(
     const blocked = check.requires?.find((required) => checkContext.earlier.get(required)?.status === 'fail');
     const outcome: CheckOutcome = blocked
       ? { status: 'skip', runs: 0, findings: [], reason: `'${blocked}' failed: fix that first` }
-      : await runOne(check, checkContext, options.strict ?? false);
+      : await runOne(check, options.runsOf ? { ...checkContext, runs: options.runsOf(check) } : checkContext, options.strict ?? false);
     const leaked = transientTensors(ctx.tf) - tensors;
     if (options.leakGuard && leaked !== 0) {
       throw new Error(
@@ -142,7 +143,7 @@ function contextFor({ loaded, probed, twin }: CheckInput, ctx: RunContext): Chec
     twin,
     model: twin.model,
     seed: opts.seed,
-    runs: opts.runs,
+    runs: runsFor({}, opts),
     space,
     runner,
     passes,

@@ -36,8 +36,9 @@ const manifest = JSON.parse(readFileSync(join(ZOO, 'manifest.json'), 'utf8')) as
 const bugs = manifest.filter((e): e is BugEntry => e.check !== null);
 const nearMisses = manifest.filter((e): e is NearMiss => e.check === null);
 const composite = (name: string): string => join(ZOO, name, 'composite.ts');
-// ZOO_SEED runs the zoo with another seed (npm run zoo-seeds runs seeds 1 to 10).
-const OPTIONS = { emit: false, seed: Number(process.env['ZOO_SEED'] ?? 7), runs: 100 } as const;
+// ZOO_SEED runs the zoo with another seed (npm run zoo-seeds runs seeds 1 to 10). Each check with its
+// own run budget, as a user runs it: the zoo is what proves the budgets find its bugs.
+const OPTIONS = { emit: false, seed: Number(process.env['ZOO_SEED'] ?? 7) } as const;
 
 function show(findings: Finding[]): string {
   if (findings.length === 0) return '  (no findings)';

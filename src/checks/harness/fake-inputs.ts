@@ -157,28 +157,53 @@ export function concreteShape(shape: Shape, sample: Sample): number[] {
  * 224x224x3 image batch costs more than the twin's forward pass).
  */
 export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[] {
-  return plans.map((plan, i) => {
-    const shape = concreteShape(plan.shape, sample);
-    const size = shape.reduce((a, b) => a * b, 1);
-    const noise = window(size, mix(sample.dataSeed, i));
-    const { lo, hi } = plan.values;
-    const padded = plan.sequence !== undefined && hasPadding(sample, shape);
-    if (plan.values.kind === 'int') {
-      const ints = new Int32Array(size);
-      const pad = plan.sequence?.pad;
-      for (let j = 0; j < size; j++) {
-        let v = Math.min(hi - 1, lo + Math.floor((noise[j] ?? 0) * (hi - lo)));
-        // Real steps never hold the padding value, or they would read as padding.
-        if (v === pad) v = v + 1 < hi ? v + 1 : lo === pad ? lo + 1 : lo;
-        ints[j] = v;
-      }
-      if (padded && plan.sequence) fillPadding(ints, shape, sample, plan.sequence.pad);
-      return plan.dtype === 'int32' ? tf.tensor(ints, shape, 'int32') : tf.tensor(Float32Array.from(ints), shape, 'float32');
+  return plans.map((_, i) => makeInput(tf, plans, sample, i));
+}
+
+/**
+ * The values of the last inputs made, by plan and sample: the checks ask for the same sample's
+ * inputs again and again (the pass cache spares the pass, not the data), and filling a batch of
+ * 224x224x3 images costs milliseconds. Bounded: a few batches of the largest input.
+ */
+const made = new Map<string, { plan: InputPlan; values: Float32Array | Int32Array }>();
+const MADE_ENTRIES = 12;
+
+/** Input `i` of makeInputs alone (the same values), for a check that changes one input at a time. */
+export function makeInput(tf: Tf, plans: InputPlan[], sample: Sample, i: number): Tensor {
+  const plan = plans[i] as InputPlan;
+  const shape = concreteShape(plan.shape, sample);
+  const dtype = plan.dtype === 'int32' ? 'int32' : 'float32';
+  const key = `${i}|${shape.join(',')}|${sample.dataSeed}|${sample.side}|${sample.real.join(',')}`;
+  const hit = made.get(key);
+  // A copy: a user's layer may write into what dataSync gives it, which on cpu is the tensor's own array.
+  if (hit && hit.plan === plan) return tf.tensor(hit.values.slice(), shape, dtype);
+  const values = fill(plan, shape, sample, i);
+  made.delete(key);
+  made.set(key, { plan, values });
+  if (made.size > MADE_ENTRIES) made.delete(made.keys().next().value as string);
+  return tf.tensor(values.slice(), shape, dtype);
+}
+
+function fill(plan: InputPlan, shape: number[], sample: Sample, i: number): Float32Array | Int32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const noise = window(size, mix(sample.dataSeed, i));
+  const { lo, hi } = plan.values;
+  const padded = plan.sequence !== undefined && hasPadding(sample, shape);
+  if (plan.values.kind === 'int') {
+    const ints = new Int32Array(size);
+    const pad = plan.sequence?.pad;
+    for (let j = 0; j < size; j++) {
+      let v = Math.min(hi - 1, lo + Math.floor((noise[j] ?? 0) * (hi - lo)));
+      // Real steps never hold the padding value, or they would read as padding.
+      if (v === pad) v = v + 1 < hi ? v + 1 : lo === pad ? lo + 1 : lo;
+      ints[j] = v;
     }
-    const values = structured(noise, shape[0] ?? 1, shape[shape.length - 1] ?? 1, lo, hi, mix(sample.dataSeed, i + 101));
-    if (padded && plan.sequence) fillPadding(values, shape, sample, plan.sequence.pad);
-    return tf.tensor(values, shape, plan.dtype === 'int32' ? 'int32' : 'float32');
-  });
+    if (padded && plan.sequence) fillPadding(ints, shape, sample, plan.sequence.pad);
+    return plan.dtype === 'int32' ? ints : Float32Array.from(ints);
+  }
+  const values = structured(noise, shape[0] ?? 1, shape[shape.length - 1] ?? 1, lo, hi, mix(sample.dataSeed, i + 101));
+  if (padded && plan.sequence) fillPadding(values, shape, sample, plan.sequence.pad);
+  return values;
 }
 
 /**
@@ -202,8 +227,10 @@ function structured(noise: Float32Array, batch: number, channels: number, lo: nu
     const ramp = (next() - 0.5) * 0.6;
     const cast = Float64Array.from({ length: Math.min(channels, per) }, () => (next() - 0.5) * 0.4);
     const offset = b * per;
-    for (let k = 0; k < per; k++) {
-      const v = level + (cast[k % cast.length] as number) + contrast * ((noise[offset + k] as number) - 0.5) + ramp * (k / per - 0.5);
+    const casts = cast.length;
+    // The channel by a wrapping counter, not k % casts: this loop fills every fake image.
+    for (let k = 0, c = 0; k < per; k++, c = c + 1 === casts ? 0 : c + 1) {
+      const v = level + (cast[c] as number) + contrast * ((noise[offset + k] as number) - 0.5) + ramp * (k / per - 0.5);
       values[offset + k] = lo + (v < 0 ? 0 : v > 1 ? 1 : v) * (hi - lo);
     }
   }
