@@ -31,6 +31,157 @@ export function useFastCpuKernels(tf: Tf): void {
   tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
   tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'cpu', kernelFunc });
   for (const [name, op] of Object.entries(BINARY)) useBroadcastingBinary(tf, name, op);
+  useFastConvFilterGradient(tf);
+  useFastSum(tf);
+}
+
+type SumArgs = { inputs: { x: TensorInfo }; backend: CpuBackend; attrs: { axis: number | number[]; keepDims: boolean } };
+
+/**
+ * A sum over axes that are not the innermost (every `mean` over a map's positions, and the
+ * gradient of every broadcast op): tfjs's CPU kernel transposes the whole input first, most of a
+ * detector's remaining training time here. One pass over the input instead, each output
+ * accumulating its elements in the same order as tfjs's (row-major over the reduced axes, in a
+ * double, rounded once): the same values. Float32 with ascending axes only.
+ */
+function useFastSum(tf: Tf): void {
+  const original = tf.getKernel('Sum', 'cpu');
+  if (!original) return;
+  const fallback = original.kernelFunc as unknown as (args: SumArgs) => TensorInfo;
+  const kernelFunc = ((args: SumArgs) => {
+    const { x } = args.inputs;
+    const rank = x.shape.length;
+    const axes = (Array.isArray(args.attrs.axis) ? args.attrs.axis : [args.attrs.axis]).map((a) => (a < 0 ? a + rank : a));
+    const ascending = axes.every((a, i) => Number.isInteger(a) && a >= 0 && a < rank && (i === 0 || a > (axes[i - 1] as number)));
+    // Innermost axes need no transpose: tfjs's own kernel is fast there.
+    const innermost = axes.every((a, i) => a === rank - axes.length + i);
+    if (x.dtype !== 'float32' || !ascending || innermost || axes.length === 0 || x.shape.some((d) => d === 0)) return fallback(args);
+    const reduced = new Set(axes);
+    const outShape = x.shape.filter((_, d) => !reduced.has(d));
+    const sums = sumOver(x.shape, reduced, args.backend.data.get(x.dataId).values);
+    const shape = args.attrs.keepDims ? x.shape.map((d, i) => (reduced.has(i) ? 1 : d)) : outShape;
+    return args.backend.makeTensorInfo(shape, 'float32', Float32Array.from(sums));
+  }) as never;
+  replaced.add(kernelFunc);
+  tf.unregisterKernel('Sum', 'cpu');
+  tf.registerKernel({ ...original, kernelFunc });
+}
+
+function sumOver(shape: number[], reduced: Set<number>, values: Values): Float64Array {
+  const rank = shape.length;
+  // Each input axis's stride in the output (0 along a reduced axis).
+  const strides = new Array<number>(rank).fill(0);
+  let stride = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    if (reduced.has(d)) continue;
+    strides[d] = stride;
+    stride *= shape[d] as number;
+  }
+  const sums = new Float64Array(stride);
+  const inner = shape[rank - 1] as number;
+  const step = strides[rank - 1] as number;
+  const index = new Array<number>(rank).fill(0);
+  let out = 0;
+  for (let p = 0; p < values.length;) {
+    for (let k = 0, o = out; k < inner; k++, o += step) sums[o] = (sums[o] as number) + (values[p++] as number);
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d] = (index[d] as number) + 1;
+      out += strides[d] as number;
+      if ((index[d] as number) < (shape[d] as number)) break;
+      out -= (strides[d] as number) * (shape[d] as number);
+      index[d] = 0;
+    }
+  }
+  return sums;
+}
+
+interface ConvInfo {
+  batchSize: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  strideHeight: number;
+  strideWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  dataFormat: string;
+  filterShape: number[];
+  padInfo: { top: number; left: number };
+}
+type ConvArgs = {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: CpuBackend;
+  attrs: { strides: number | [number, number]; pad: unknown; dataFormat: string; dimRoundingMode?: string; filterShape: number[] };
+};
+
+/**
+ * The gradient of a conv2d's kernel (every training step of a model with a real conv layer): tfjs's
+ * CPU kernel reads each input and output-gradient element through `TensorBuffer.get` (a call with
+ * argument checks per element), 10 s of a detector's 100 overfit steps here. The same loops, in
+ * the same order of summation, on the arrays directly; channels-last float32 only.
+ */
+function useFastConvFilterGradient(tf: Tf): void {
+  const original = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+  if (!original) return;
+  const fallback = original.kernelFunc as unknown as (args: ConvArgs) => TensorInfo;
+  const util = (
+    tf as unknown as { backend_util: { convertConv2DDataFormat(f: string): string; computeConv2DInfo(...a: unknown[]): ConvInfo } }
+  ).backend_util;
+  const kernelFunc = ((args: ConvArgs) => {
+    const { x, dy } = args.inputs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32') return fallback(args);
+    const info = util.computeConv2DInfo(
+      x.shape,
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      util.convertConv2DDataFormat(dataFormat),
+    );
+    if (info.dataFormat !== 'channelsLast') return fallback(args);
+    const dW = convFilterGradient(info, args.backend.data.get(x.dataId).values, args.backend.data.get(dy.dataId).values);
+    return args.backend.makeTensorInfo(info.filterShape, 'float32', dW);
+  }) as never;
+  replaced.add(kernelFunc);
+  tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
+  tf.registerKernel({ ...original, kernelFunc });
+}
+
+function convFilterGradient(c: ConvInfo, xv: Values, dyv: Values): Float32Array {
+  const dW = new Float32Array(c.filterHeight * c.filterWidth * c.inChannels * c.outChannels);
+  const { top, left } = c.padInfo;
+  for (let wR = 0; wR < c.filterHeight; ++wR) {
+    const yRMin = Math.max(0, Math.ceil((top - wR) / c.strideHeight));
+    const yRMax = Math.min(c.outHeight, (c.inHeight + top - wR) / c.strideHeight);
+    for (let wC = 0; wC < c.filterWidth; ++wC) {
+      const yCMin = Math.max(0, Math.ceil((left - wC) / c.strideWidth));
+      const yCMax = Math.min(c.outWidth, (c.inWidth + left - wC) / c.strideWidth);
+      for (let d1 = 0; d1 < c.inChannels; ++d1) {
+        for (let d2 = 0; d2 < c.outChannels; ++d2) {
+          let dot = 0;
+          for (let b = 0; b < c.batchSize; ++b) {
+            for (let yR = yRMin; yR < yRMax; ++yR) {
+              const xR = wR + yR * c.strideHeight - top;
+              const xRow = (b * c.inHeight + xR) * c.inWidth;
+              const yRow = (b * c.outHeight + yR) * c.outWidth;
+              for (let yC = yCMin; yC < yCMax; ++yC) {
+                const xC = wC + yC * c.strideWidth - left;
+                dot += (xv[(xRow + xC) * c.inChannels + d1] as number) * (dyv[(yRow + yC) * c.outChannels + d2] as number);
+              }
+            }
+          }
+          dW[((wR * c.filterWidth + wC) * c.inChannels + d1) * c.outChannels + d2] = dot;
+        }
+      }
+    }
+  }
+  return dW;
 }
 
 /**
