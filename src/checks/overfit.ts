@@ -82,6 +82,30 @@ export const overfit: Check = {
         ctx.tf.dispose(saved);
       }
     };
+    /**
+     * The same failure on another draw, paying only for what decides it: the teachers alone for
+     * two samples that get the same outputs (they perturb the start, not a trained twin); the
+     * stuck phase stopped as soon as its loss moves.
+     */
+    const failsAgain = (failure: 'stuck' | 'no-difference', was: Attempt): boolean => {
+      const saved = vars.map((v) => ctx.tf.clone(v));
+      const run = (batch: number, steps: number, stop: boolean) =>
+        onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch }, steps, { stopWhenMoved: stop }));
+      try {
+        if (failure === 'no-difference') return run(2, 0, false) === 'no-difference';
+        const stuckAt = failedPhase(was).samples;
+        if (stuckAt === 2) {
+          const one = run(1, MAX_STEPS.one, false);
+          if (one === 'no-difference' || !one.reached) return false;
+          vars.forEach((v, i) => v.assign(saved[i] as Tensor));
+        }
+        const again = run(stuckAt, stuckAt === 1 ? MAX_STEPS.one : MAX_STEPS.two, true);
+        return again !== 'no-difference' && judge({ one: again, two: null }) === 'stuck';
+      } finally {
+        vars.forEach((v, i) => v.assign(saved[i] as Tensor));
+        ctx.tf.dispose(saved);
+      }
+    };
     try {
       const first = attempt();
       const verdict = judge(first);
@@ -92,12 +116,7 @@ export const overfit: Check = {
       // own, so the verdict must hold on other draws too (a narrow ReLU stack dies on some).
       // A path gradient-flow found blocked on every draw already is that evidence.
       const blocked = ctx.earlier.get('gradient-flow')?.status === 'fail';
-      const held = blocked
-        ? OTHER_DRAWS
-        : drawsWhere(ctx.tf, twin, ctx.seed, () => {
-            const again = judge(attempt());
-            return again === 'stuck' || again === 'no-difference';
-          });
+      const held = blocked ? OTHER_DRAWS : drawsWhere(ctx.tf, twin, ctx.seed, () => failsAgain(verdict, first));
       if (held < OTHER_DRAWS) return { status: 'pass', runs, findings: [luckFinding(ctx, first, held)] };
       if (verdict === 'no-difference') {
         return {
@@ -205,6 +224,7 @@ function phase(
   losses: OutputLoss[],
   sample: Sample,
   maxSteps: number,
+  options: { stopWhenMoved?: boolean } = {},
 ): Phase | 'no-difference' {
   const { tf } = ctx;
   const inputs = contrast(ctx, makeInputs(tf, ctx.space.plans, sample));
@@ -234,6 +254,12 @@ function phase(
       const loss = Math.max(0, (value.dataSync()[0] ?? NaN) - floor);
       value.dispose();
       curve.push(loss);
+      // Asked only whether learning is blocked: a loss that moved answers it.
+      if (options.stopWhenMoved && (curve[0] as number) > 0 && loss <= STUCK * (curve[0] as number)) {
+        tf.dispose(before);
+        steps++;
+        break;
+      }
       if (loss <= NEAR_ZERO * (curve[0] as number) || loss < 1e-6) {
         tf.dispose(before);
         reached = true;

@@ -181,6 +181,11 @@ describe('a verdict that hinges on the initial weights is confirmed on other dra
     assert.ok(report.findings.some((f) => f.check === 'gradient-flow' && f.severity === 'info' && /other draws/.test(f.message)));
   });
 
+  it('overfit alone confirms a blocked path on the other draws itself (no gradient-flow verdict to lean on)', async () => {
+    const report = await runQuiet(fixture('checks/overfit-frozen-path.ts'), { only: ['overfit'] });
+    assert.match(errorsOf(report, 'overfit')[0]?.message ?? '', /cannot fit a single sample/, JSON.stringify(report.findings));
+  });
+
   it('a blocked path stays an error on every draw (a ReLU bias of -20)', async () => {
     const report = await runQuiet(example('bugs/dead-relu/composite.ts'), { only: ['gradient-flow', 'overfit'] });
     assert.ok(errorsOf(report, 'gradient-flow').length + errorsOf(report, 'overfit').length > 0);
