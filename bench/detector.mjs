@@ -1,8 +1,7 @@
 // An anchor-free detector on 128x128 images, written at run time by the bench: a conv backbone to
 // a 32x32x96 feature map, the user's own per-sample normalisation, and three conv heads (centre
 // heatmap, box size, centre offset). The shape of model issue 13 measured at 110 s.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeComposite } from './large-composite.mjs';
 
 /** The source of the detector composite. */
 export function detectorSource() {
@@ -46,10 +45,7 @@ export default function buildDetector(): tf.LayersModel {
 `;
 }
 
-/** Writes it into a new folder under \`parent\` (inside the repository, so that it resolves tfjs). */
+/** Writes it into a new folder under `parent` (inside the repository, so that it resolves tfjs). */
 export function writeDetector(parent) {
-  const dir = mkdtempSync(join(parent, '.detector-'));
-  const file = join(dir, 'composite.ts');
-  writeFileSync(file, detectorSource());
-  return file;
+  return writeComposite(parent, '.detector-', detectorSource());
 }

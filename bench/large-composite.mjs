@@ -24,8 +24,13 @@ export default function buildLarge(): tf.LayersModel {
 
 /** Writes it into a new folder under `parent` (inside the repository, so that it resolves tfjs). */
 export function writeLargeComposite(parent) {
-  const dir = mkdtempSync(join(parent, '.large-'));
+  return writeComposite(parent, '.large-', largeCompositeSource());
+}
+
+/** A generated composite's source as `composite.ts` in a new folder `<parent>/<prefix>XXXXXX`; returns its path. */
+export function writeComposite(parent, prefix, source) {
+  const dir = mkdtempSync(join(parent, prefix));
   const file = join(dir, 'composite.ts');
-  writeFileSync(file, largeCompositeSource());
+  writeFileSync(file, source);
   return file;
 }
