@@ -6,7 +6,8 @@ import { freeingTapeOnError } from '../tfjs/gradients.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
 import { finalActivation } from '../tfjs/activation.js';
 import type { CheckId } from '../model/check-id.js';
-import type { Check, CheckContext } from './check.js';
+import type { Check, CheckContext, CheckOutcome } from './check.js';
+import { withSeededRandom } from '../tfjs/seeded-random.js';
 import type { Twin } from '../model/twin.js';
 import { makeInputs } from './harness/fake-inputs.js';
 import type { Sample } from '../model/sample.js';
@@ -57,85 +58,73 @@ export const overfit: Check = {
   // An output that cannot take the targets' values (or is constant) is reported there already.
   requires: ['output-activation'],
   run(ctx) {
-    const twin = ctx.options.overfitReal ? partlyRealTwin(ctx, ctx.options.overfitReal) : ctx.twin;
-    const trainer = { ...ctx, model: twin.model };
-    const vars = twin.model.trainableWeights.map((w) => w.read() as Variable);
-    if (vars.length === 0)
-      return { status: 'skip', runs: 0, findings: [], reason: 'nothing in the twin can learn (gradient-flow says why)' };
-    const outputs = ctx.probe.model.outputs;
-    const losses = outputLosses(
-      ctx.tf,
-      ctx.probe.model,
-      outputs.map((t) => finalActivation(t.sourceLayer)),
-    );
-    const base = firstSamples(ctx, 1)[0] as Sample;
-    const attempt = (): Attempt => {
-      const saved = vars.map((v) => ctx.tf.clone(v));
-      try {
-        const one = onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase);
-        const two = one.reached
-          ? onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two))
-          : null;
-        return { one, two };
-      } finally {
-        vars.forEach((v, i) => v.assign(saved[i] as Tensor));
-        ctx.tf.dispose(saved);
-      }
-    };
-    /**
-     * The same failure on another draw, paying only for what decides it: the teachers alone for
-     * two samples that get the same outputs (they perturb the start, not a trained twin); the
-     * stuck phase stopped as soon as its loss moves.
-     */
-    const failsAgain = (failure: 'stuck' | 'no-difference', was: Attempt): boolean => {
-      const saved = vars.map((v) => ctx.tf.clone(v));
-      const run = (batch: number, steps: number, stop: boolean) =>
-        onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch }, steps, { stopWhenMoved: stop }));
-      try {
-        if (failure === 'no-difference') return run(2, 0, false) === 'no-difference';
-        const stuckAt = failedPhase(was).samples;
-        if (stuckAt === 2) {
-          const one = run(1, MAX_STEPS.one, false);
-          if (one === 'no-difference' || !one.reached) return false;
-          vars.forEach((v, i) => v.assign(saved[i] as Tensor));
-        }
-        const again = run(stuckAt, stuckAt === 1 ? MAX_STEPS.one : MAX_STEPS.two, true);
-        return again !== 'no-difference' && judge({ one: again, two: null }) === 'stuck';
-      } finally {
-        vars.forEach((v, i) => v.assign(saved[i] as Tensor));
-        ctx.tf.dispose(saved);
-      }
-    };
+    // Dropout in training mode draws from tfjs's unseeded generator: seeded here, for the same report.
+    return withSeededRandom(ctx.seed, () => overfitRun(ctx));
+  },
+};
+
+function overfitRun(ctx: CheckContext): CheckOutcome {
+  const twin = ctx.options.overfitReal ? partlyRealTwin(ctx, ctx.options.overfitReal) : ctx.twin;
+  const trainer = { ...ctx, model: twin.model };
+  const vars = twin.model.trainableWeights.map((w) => w.read() as Variable);
+  if (vars.length === 0) return { status: 'skip', runs: 0, findings: [], reason: 'nothing in the twin can learn (gradient-flow says why)' };
+  const outputs = ctx.probe.model.outputs;
+  const losses = outputLosses(
+    ctx.tf,
+    ctx.probe.model,
+    outputs.map((t) => finalActivation(t.sourceLayer)),
+  );
+  const base = firstSamples(ctx, 1)[0] as Sample;
+  const attempt = (): Attempt => {
+    const saved = vars.map((v) => ctx.tf.clone(v));
     try {
-      const first = attempt();
-      const verdict = judge(first);
-      const runs = first.one.steps + (first.two !== null && first.two !== 'no-difference' ? first.two.steps : 0);
-      if (verdict === 'pass') return { status: 'pass', runs, findings: [] };
-      if (verdict === 'slow') return { status: 'pass', runs, findings: [slowFinding(ctx, first)] };
-      // Blocked on the run's draw of the user's weights: a real training starts from a draw of its
-      // own, so the verdict must hold on other draws too (a narrow ReLU stack dies on some).
-      // A path gradient-flow found blocked on every draw already is that evidence.
-      const blocked = ctx.earlier.get('gradient-flow')?.status === 'fail';
-      const held = blocked ? OTHER_DRAWS : drawsWhere(ctx.tf, twin, ctx.seed, () => failsAgain(verdict, first));
-      if (held < OTHER_DRAWS) return { status: 'pass', runs, findings: [luckFinding(ctx, first, held)] };
-      if (verdict === 'no-difference') {
-        return {
-          status: 'fail',
-          runs,
-          findings: [
-            {
-              check: 'overfit',
-              severity: 'error',
-              ...outputsPlace(outputs),
-              message: `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}`,
-            },
-          ],
-        };
+      const one = onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 1 }, MAX_STEPS.one) as Phase);
+      const two = one.reached
+        ? onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch: 2 }, MAX_STEPS.two))
+        : null;
+      return { one, two };
+    } finally {
+      vars.forEach((v, i) => v.assign(saved[i] as Tensor));
+      ctx.tf.dispose(saved);
+    }
+  };
+  /**
+   * The same failure on another draw, paying only for what decides it: the teachers alone for
+   * two samples that get the same outputs (they perturb the start, not a trained twin); the
+   * stuck phase stopped as soon as its loss moves.
+   */
+  const failsAgain = (failure: 'stuck' | 'no-difference', was: Attempt): boolean => {
+    const saved = vars.map((v) => ctx.tf.clone(v));
+    const run = (batch: number, steps: number, stop: boolean) =>
+      onGradientBackend(ctx.tf, () => phase(trainer, vars, saved, losses, { ...base, batch }, steps, { stopWhenMoved: stop }));
+    try {
+      if (failure === 'no-difference') return run(2, 0, false) === 'no-difference';
+      const stuckAt = failedPhase(was).samples;
+      if (stuckAt === 2) {
+        const one = run(1, MAX_STEPS.one, false);
+        if (one === 'no-difference' || !one.reached) return false;
+        vars.forEach((v, i) => v.assign(saved[i] as Tensor));
       }
-      const failed = failedPhase(first);
-      const source = outputs.length === 1 ? ctx.sourceOf(outputs[0]?.sourceLayer.name ?? '') : undefined;
-      const first0 = failed.curve[0] ?? NaN;
-      const best = Math.min(...failed.curve.filter(Number.isFinite));
+      const again = run(stuckAt, stuckAt === 1 ? MAX_STEPS.one : MAX_STEPS.two, true);
+      return again !== 'no-difference' && judge({ one: again, two: null }) === 'stuck';
+    } finally {
+      vars.forEach((v, i) => v.assign(saved[i] as Tensor));
+      ctx.tf.dispose(saved);
+    }
+  };
+  try {
+    const first = attempt();
+    const verdict = judge(first);
+    const runs = first.one.steps + (first.two !== null && first.two !== 'no-difference' ? first.two.steps : 0);
+    if (verdict === 'pass') return { status: 'pass', runs, findings: [] };
+    if (verdict === 'slow') return { status: 'pass', runs, findings: [slowFinding(ctx, first)] };
+    // Blocked on the run's draw of the user's weights: a real training starts from a draw of its
+    // own, so the verdict must hold on other draws too (a narrow ReLU stack dies on some).
+    // A path gradient-flow found blocked on every draw already is that evidence.
+    const blocked = ctx.earlier.get('gradient-flow')?.status === 'fail';
+    const held = blocked ? OTHER_DRAWS : drawsWhere(ctx.tf, twin, ctx.seed, () => failsAgain(verdict, first));
+    if (held < OTHER_DRAWS) return { status: 'pass', runs, findings: [luckFinding(ctx, first, held)] };
+    if (verdict === 'no-difference') {
       return {
         status: 'fail',
         runs,
@@ -144,20 +133,36 @@ export const overfit: Check = {
             check: 'overfit',
             severity: 'error',
             ...outputsPlace(outputs),
-            ...(source ? { source } : {}),
-            message:
-              `the twin cannot fit ${what(failed)}: in ${failed.steps} steps its loss does not move (from ${sig(first0)}, at best ${sig(best)}): something blocks learning. ` +
-              `Likely causes: ${likelyCauses(ctx).join('; ')}`,
-            counterexample: curveOf(failed),
+            message: `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}`,
           },
         ],
       };
-    } catch (e) {
-      // A twin that cannot even run (shape reports why) has nothing to say about training.
-      return { status: 'skip', runs: 0, findings: [], reason: `the twin throws when it trains: ${(e as Error).message}` };
     }
-  },
-};
+    const failed = failedPhase(first);
+    const source = outputs.length === 1 ? ctx.sourceOf(outputs[0]?.sourceLayer.name ?? '') : undefined;
+    const first0 = failed.curve[0] ?? NaN;
+    const best = Math.min(...failed.curve.filter(Number.isFinite));
+    return {
+      status: 'fail',
+      runs,
+      findings: [
+        {
+          check: 'overfit',
+          severity: 'error',
+          ...outputsPlace(outputs),
+          ...(source ? { source } : {}),
+          message:
+            `the twin cannot fit ${what(failed)}: in ${failed.steps} steps its loss does not move (from ${sig(first0)}, at best ${sig(best)}): something blocks learning. ` +
+            `Likely causes: ${likelyCauses(ctx).join('; ')}`,
+          counterexample: curveOf(failed),
+        },
+      ],
+    };
+  } catch (e) {
+    // A twin that cannot even run (shape reports why) has nothing to say about training.
+    return { status: 'skip', runs: 0, findings: [], reason: `the twin throws when it trains: ${(e as Error).message}` };
+  }
+}
 
 /** One try from the current weights: a sample, then (when it fits) two. */
 interface Attempt {

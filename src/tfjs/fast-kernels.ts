@@ -221,18 +221,27 @@ function useBroadcastingBinary(tf: Tf, name: string, op: (a: number, b: number) 
   tf.registerKernel({ ...original, kernelFunc });
 }
 
-/** The broadcast shape when the shapes differ and broadcast (null: tfjs's own kernel, for equal or incompatible shapes). */
+/**
+ * The broadcast shape when an axis of size 1 is stretched (null: tfjs's own kernel, for equal or
+ * incompatible shapes, and for a scalar or a trailing-axes operand, which it reads with one
+ * modulo per element: already fast, and every optimizer step's scalar products are such).
+ */
 function broadcastShape(a: number[], b: number[]): number[] | null {
   if (a.length === b.length && a.every((d, i) => d === b[i])) return null;
   const rank = Math.max(a.length, b.length);
   const shape: number[] = [];
+  let stretched = false;
   for (let d = 0; d < rank; d++) {
-    const x = a[d - rank + a.length] ?? 1;
-    const y = b[d - rank + b.length] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) return null;
-    shape.push(x === 1 ? y : x);
+    const x = a[d - rank + a.length];
+    const y = b[d - rank + b.length];
+    const xs = x ?? 1;
+    const ys = y ?? 1;
+    if (xs !== ys && xs !== 1 && ys !== 1) return null;
+    // An axis of size 1 against a longer one (a missing leading axis is no stretch for tfjs).
+    if ((x === 1 && ys > 1) || (y === 1 && xs > 1)) stretched = true;
+    shape.push(xs === 1 ? ys : xs);
   }
-  return shape;
+  return stretched ? shape : null;
 }
 
 /** Strides of `shape` padded on the left to `rank`, 0 on the axes it broadcasts along. */
