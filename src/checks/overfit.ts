@@ -124,25 +124,7 @@ function overfitRun(ctx: CheckContext): CheckOutcome {
     const blocked = ctx.earlier.get('gradient-flow')?.status === 'fail';
     const held = blocked ? OTHER_DRAWS : drawsWhere(ctx.tf, twin, ctx.seed, () => failsAgain(verdict, first));
     if (held < OTHER_DRAWS) return { status: 'pass', runs, findings: [luckFinding(ctx, first, held)] };
-    if (verdict === 'no-difference') {
-      return {
-        status: 'fail',
-        runs,
-        findings: [
-          {
-            check: 'overfit',
-            severity: 'error',
-            ...outputsPlace(outputs),
-            message: `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}`,
-          },
-        ],
-      };
-    }
-    const failed = failedPhase(first);
-    const source = outputs.length === 1 ? ctx.sourceOf(outputs[0]?.sourceLayer.name ?? '') : undefined;
-    const first0 = failed.curve[0] ?? NaN;
-    const best = Math.min(...failed.curve.filter(Number.isFinite));
-    return {
+    const blockedBy = (message: string, extra: Pick<Finding, 'source' | 'counterexample'> = {}): CheckOutcome => ({
       status: 'fail',
       runs,
       findings: [
@@ -150,14 +132,26 @@ function overfitRun(ctx: CheckContext): CheckOutcome {
           check: 'overfit',
           severity: 'error',
           ...outputsPlace(outputs),
-          ...(source ? { source } : {}),
-          message:
-            `the twin cannot fit ${what(failed)}: in ${failed.steps} steps its loss does not move (from ${sig(first0)}, at best ${sig(best)}): something blocks learning. ` +
-            `Likely causes: ${likelyCauses(ctx).join('; ')}`,
-          counterexample: curveOf(failed),
+          ...(extra.source ? { source: extra.source } : {}),
+          message,
+          ...(extra.counterexample ? { counterexample: extra.counterexample } : {}),
         },
       ],
-    };
+    });
+    if (verdict === 'no-difference') {
+      return blockedBy(
+        `two different samples get the same outputs under ${TEACHERS} different weight settings: the outputs do not depend on the inputs, so no training can fit two samples with different targets. Likely causes: ${likelyCauses(ctx).join('; ')}`,
+      );
+    }
+    const failed = failedPhase(first);
+    const source = outputs.length === 1 ? ctx.sourceOf(outputs[0]?.sourceLayer.name ?? '') : undefined;
+    const first0 = failed.curve[0] ?? NaN;
+    const best = Math.min(...failed.curve.filter(Number.isFinite));
+    return blockedBy(
+      `the twin cannot fit ${what(failed)}: in ${failed.steps} steps its loss does not move (from ${sig(first0)}, at best ${sig(best)}): something blocks learning. ` +
+        `Likely causes: ${likelyCauses(ctx).join('; ')}`,
+      { ...(source ? { source } : {}), counterexample: curveOf(failed) },
+    );
   } catch (e) {
     // A twin that cannot even run (shape reports why) has nothing to say about training.
     return { status: 'skip', runs: 0, findings: [], reason: `the twin throws when it trains: ${(e as Error).message}` };
