@@ -15,7 +15,7 @@ function mix32(x: number): number {
 }
 
 /** A deterministic generator of floats in [0, 1) for a given seed. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = mix32(Math.floor(seed) ^ 0x5bd1e995);
   return () => {
     state = (state + 0x9e3779b9) >>> 0;

@@ -25,14 +25,25 @@ const replaced = new WeakSet<object>();
 export function useFastCpuKernels(tf: Tf): void {
   const kernel = tf.getKernel('UnsortedSegmentSum', 'cpu');
   if (!kernel || replaced.has(kernel.kernelFunc)) return;
-  const kernelFunc = ((args: { inputs: { x: TensorInfo; segmentIds: TensorInfo }; backend: CpuBackend; attrs: { numSegments: number } }) =>
-    unsortedSegmentSum(args.inputs.x, args.inputs.segmentIds, args.attrs.numSegments, args.backend)) as never;
-  replaced.add(kernelFunc);
-  tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
-  tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'cpu', kernelFunc });
+  replaceKernel(
+    tf,
+    'UnsortedSegmentSum',
+    () => (args: { inputs: { x: TensorInfo; segmentIds: TensorInfo }; backend: CpuBackend; attrs: { numSegments: number } }) =>
+      unsortedSegmentSum(args.inputs.x, args.inputs.segmentIds, args.attrs.numSegments, args.backend),
+  );
   for (const [name, op] of Object.entries(BINARY)) useBroadcastingBinary(tf, name, op);
   useFastConvFilterGradient(tf);
   useFastSum(tf);
+}
+
+/** Puts `make(tfjs's own kernel)` in place of the CPU kernel `name`; the new one falls back to tfjs's where it does not apply. */
+function replaceKernel<A>(tf: Tf, name: string, make: (fallback: (args: A) => TensorInfo) => (args: A) => TensorInfo): void {
+  const original = tf.getKernel(name, 'cpu');
+  if (!original) return;
+  const kernelFunc = make(original.kernelFunc as unknown as (args: A) => TensorInfo);
+  replaced.add(kernelFunc);
+  tf.unregisterKernel(name, 'cpu');
+  tf.registerKernel({ ...original, kernelFunc: kernelFunc as never });
 }
 
 type SumArgs = { inputs: { x: TensorInfo }; backend: CpuBackend; attrs: { axis: number | number[]; keepDims: boolean } };
@@ -45,10 +56,7 @@ type SumArgs = { inputs: { x: TensorInfo }; backend: CpuBackend; attrs: { axis: 
  * double, rounded once): the same values. Float32 with ascending axes only.
  */
 function useFastSum(tf: Tf): void {
-  const original = tf.getKernel('Sum', 'cpu');
-  if (!original) return;
-  const fallback = original.kernelFunc as unknown as (args: SumArgs) => TensorInfo;
-  const kernelFunc = ((args: SumArgs) => {
+  replaceKernel<SumArgs>(tf, 'Sum', (fallback) => (args) => {
     const { x } = args.inputs;
     const rank = x.shape.length;
     const axes = (Array.isArray(args.attrs.axis) ? args.attrs.axis : [args.attrs.axis]).map((a) => (a < 0 ? a + rank : a));
@@ -61,10 +69,7 @@ function useFastSum(tf: Tf): void {
     const sums = sumOver(x.shape, reduced, args.backend.data.get(x.dataId).values);
     const shape = args.attrs.keepDims ? x.shape.map((d, i) => (reduced.has(i) ? 1 : d)) : outShape;
     return args.backend.makeTensorInfo(shape, 'float32', Float32Array.from(sums));
-  }) as never;
-  replaced.add(kernelFunc);
-  tf.unregisterKernel('Sum', 'cpu');
-  tf.registerKernel({ ...original, kernelFunc });
+  });
 }
 
 function sumOver(shape: number[], reduced: Set<number>, values: Values): Float64Array {
@@ -124,13 +129,10 @@ type ConvArgs = {
  * the same order of summation, on the arrays directly; channels-last float32 only.
  */
 function useFastConvFilterGradient(tf: Tf): void {
-  const original = tf.getKernel('Conv2DBackpropFilter', 'cpu');
-  if (!original) return;
-  const fallback = original.kernelFunc as unknown as (args: ConvArgs) => TensorInfo;
   const util = (
     tf as unknown as { backend_util: { convertConv2DDataFormat(f: string): string; computeConv2DInfo(...a: unknown[]): ConvInfo } }
   ).backend_util;
-  const kernelFunc = ((args: ConvArgs) => {
+  replaceKernel<ConvArgs>(tf, 'Conv2DBackpropFilter', (fallback) => (args) => {
     const { x, dy } = args.inputs;
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') return fallback(args);
@@ -147,10 +149,7 @@ function useFastConvFilterGradient(tf: Tf): void {
     if (info.dataFormat !== 'channelsLast') return fallback(args);
     const dW = convFilterGradient(info, args.backend.data.get(x.dataId).values, args.backend.data.get(dy.dataId).values);
     return args.backend.makeTensorInfo(info.filterShape, 'float32', dW);
-  }) as never;
-  replaced.add(kernelFunc);
-  tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
-  tf.registerKernel({ ...original, kernelFunc });
+  });
 }
 
 function convFilterGradient(c: ConvInfo, xv: Values, dyv: Values): Float32Array {
@@ -206,19 +205,13 @@ const BINARY: Record<string, (a: number, b: number) => number> = {
 type BinaryArgs = { inputs: { a: TensorInfo; b: TensorInfo }; backend: CpuBackend; attrs: object };
 
 function useBroadcastingBinary(tf: Tf, name: string, op: (a: number, b: number) => number): void {
-  const original = tf.getKernel(name, 'cpu');
-  if (!original) return;
-  const fallback = original.kernelFunc as unknown as (args: BinaryArgs) => TensorInfo;
-  const kernelFunc = ((args: BinaryArgs) => {
+  replaceKernel<BinaryArgs>(tf, name, (fallback) => (args) => {
     const { a, b } = args.inputs;
     const shape = a.dtype === 'float32' && b.dtype === 'float32' ? broadcastShape(a.shape, b.shape) : null;
     if (!shape) return fallback(args);
     const out = broadcast(op, shape, a.shape, b.shape, args.backend.data.get(a.dataId).values, args.backend.data.get(b.dataId).values);
     return args.backend.makeTensorInfo(shape, 'float32', out);
-  }) as never;
-  replaced.add(kernelFunc);
-  tf.unregisterKernel(name, 'cpu');
-  tf.registerKernel({ ...original, kernelFunc });
+  });
 }
 
 /**
