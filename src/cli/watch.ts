@@ -3,7 +3,9 @@ import { basename, dirname, relative } from 'node:path';
 import type { Options } from '../config.js';
 import { formatError, isScaffoldError } from '../errors.js';
 import type { Finding, Report } from '../model/report.js';
-import type { RunHooks } from '../model/progress.js';
+import { FIRST_CHECKS } from '../model/check-id.js';
+import type { Progress, RunHooks } from '../model/progress.js';
+import type { Session } from '../model/session.js';
 import { run } from '../pipeline/run.js';
 
 export interface WatchIo {
@@ -30,14 +32,22 @@ export async function watch(file: string, options: Options, io: WatchIo): Promis
   let watchers: FSWatcher[] = [];
   let pending: { file: string; at: number } | null = null;
   let running = false;
+  // What the last run leaves for the next (its base passes and stubs, the emit worker): a run
+  // after a save recomputes only what the save changed.
+  const session: Session = {};
 
   const once = async (trigger: { file: string; at: number } | null): Promise<void> => {
     running = true;
     const started = trigger?.at ?? performance.now();
     // The watchers are armed before anything is printed: a save made as soon as the result shows
     // must not fall between the two.
+    const first = trigger ? firstVerdict(trigger, (text) => io.print(text)) : null;
+    const onProgress = (event: Progress): void => {
+      io.hooks?.onProgress?.(event);
+      first?.onProgress(event);
+    };
     try {
-      const report = await run(file, options, { ...io.hooks, onFiles: (f) => (files = f) });
+      const report = await run(file, options, { ...io.hooks, onProgress, onFiles: (f) => (files = f) }, session);
       const ms = Math.round(performance.now() - started);
       running = false;
       arm();
@@ -89,6 +99,33 @@ export async function watch(file: string, options: Options, io: WatchIo): Promis
     if (io.signal.aborted) stop();
     else io.signal.addEventListener('abort', stop, { once: true });
   });
+}
+
+/**
+ * After a save, the verdict of the first checks (shape, dtype, finite at every boundary) as soon as
+ * they are done, before the rest: a save that breaks the wiring is known at once.
+ */
+function firstVerdict(trigger: { file: string; at: number }, print: (text: string) => void): { onProgress(event: Progress): void } {
+  const statuses: string[] = [];
+  let done = false;
+  const say = (rest: number): void => {
+    done = true;
+    const ms = Math.round(performance.now() - trigger.at);
+    const more = rest > 0 ? `; ${rest} more check(s) follow` : '';
+    print(
+      `${stamp()} ${relative(process.cwd(), trigger.file)} changed -> first verdict: ${statuses.join(', ')} (${ms} ms after the save${more})`,
+    );
+  };
+  const first = (id: string): boolean => (FIRST_CHECKS as readonly string[]).includes(id);
+  return {
+    onProgress(event) {
+      if (done) return;
+      if (event.phase === 'check' && first(event.id)) {
+        statuses.push(`${event.id} ${event.status}`);
+        if (event.index + 1 === event.total) say(0);
+      } else if (event.phase === 'check-start' && !first(event.id) && statuses.length) say(event.total - event.index);
+    },
+  };
 }
 
 /** What differs between two runs, in one line (or a few when findings come and go). */

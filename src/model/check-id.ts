@@ -19,6 +19,12 @@ export const CHECK_IDS = [
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
+/**
+ * The checks a run takes first: every boundary's shape, dtype and finiteness on fake data, the
+ * premises of all the others. Watch mode prints their verdict as soon as they are done.
+ */
+export const FIRST_CHECKS: readonly CheckId[] = ['shape', 'dtype', 'finite'];
+
 export function isCheckId(id: string): id is CheckId {
   return (CHECK_IDS as readonly string[]).includes(id);
 }

@@ -1,8 +1,9 @@
 import type { Check, CheckContext, CheckOutcome, LayerActivity } from '../checks/check.js';
 import { sampleSpace, shortestLength } from '../checks/harness/fake-inputs.js';
+import { carriedPasses, carryOver, createCarry, stubPrints, type Carry } from '../checks/harness/carry.js';
 import { createObserver } from '../checks/harness/observe.js';
 import { createPassCache } from '../checks/harness/pass-cache.js';
-import { createRunner } from '../checks/harness/runner.js';
+import { createRunner, type Pass } from '../checks/harness/runner.js';
 import { tapsFor } from '../checks/harness/tensor-property.js';
 import { CHECKS } from '../checks/registry.js';
 import { isScaffoldError } from '../errors.js';
@@ -41,11 +42,16 @@ const STRICT_ENV = 'SCAFFOLD_MINI_STRICT';
 
 /** The check stage: the options' checks, in order, on the twin, sharing one sample space and pass cache. */
 export async function check(input: CheckInput, ctx: RunContext): Promise<Checked> {
-  const checkContext = contextFor(input, ctx);
+  const stubs = stubPrints(input.twin);
+  // This stage's part of a watch session is its carry (nothing else reads or writes it).
+  const carry = ctx.session ? ((ctx.session.checks ??= createCarry()) as Carry) : undefined;
+  const checkContext = contextFor(input, ctx, carriedPasses(carry, stubs));
   const list = ctx.opts.checks.map((id) => CHECKS[id]);
   ctx.hooks.onPhaseStart?.('checks');
   const strict = process.env[STRICT_ENV] !== undefined;
-  return runChecks(list, checkContext, ctx, { leakGuard: strict, strict, runsOf: (c) => runsFor(c, ctx.opts) });
+  const checked = await runChecks(list, checkContext, ctx, { leakGuard: strict, strict, runsOf: (c) => runsFor(c, ctx.opts) });
+  carryOver(carry, stubs, checkContext.passes.held);
+  return checked;
 }
 
 /**
@@ -127,14 +133,18 @@ async function runOne(check: Check, ctx: CheckContext, strict: boolean): Promise
 }
 
 /** The context every check gets: fake data planned from the original model, a runner on the twin. */
-function contextFor({ loaded, probed, twin }: CheckInput, ctx: RunContext): CheckContext & { earlier: Map<CheckId, CheckOutcome> } {
+function contextFor(
+  { loaded, probed, twin }: CheckInput,
+  ctx: RunContext,
+  carried: ((key: string) => Pass | undefined) | undefined,
+): CheckContext & { earlier: Map<CheckId, CheckOutcome> } {
   const { tf, opts } = ctx;
   const hints = loaded.exports['mini'] as MiniSpec | undefined;
   const planned = sampleSpace(probed.model, hints);
   // Free lengths start where the model's declared shapes allow them.
   const space = planned.hasFreeDims ? sampleSpace(probed.model, hints, shortestLength(probed.model, probed.nodes)) : planned;
   const runner = createRunner(tf, twin);
-  const passes = createPassCache(runner);
+  const passes = createPassCache(runner, undefined, carried);
   return {
     earlier: new Map<CheckId, CheckOutcome>(),
     tf,

@@ -1,4 +1,5 @@
 import { basename, extname, join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../codegen/start-worker.js';
 import { cachedTwin, fingerprintLine, twinFingerprint } from '../codegen/twin-cache.js';
 import { deserializeError, type SerializedError } from '../errors.js';
@@ -7,6 +8,7 @@ import type { Emitted, TypeErrorAt } from '../model/emitted.js';
 import type { ProbedComponent, ProbeResult } from '../model/probe.js';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { RunContext } from '../model/run-context.js';
+import type { Session } from '../model/session.js';
 import type { DType, Shape } from '../model/shape.js';
 import type { Twin } from '../model/twin.js';
 import type { GraphSpec, TwinComponent, TwinSpec } from '../model/twin-spec.js';
@@ -24,7 +26,7 @@ export interface EmitInput {
  * and writing it atomically, in a worker thread: the caller runs the checks meanwhile and awaits
  * the result, then hands it the report to write beside the twin.
  */
-export function emit(input: EmitInput, ctx: Pick<RunContext, 'opts'>): Promise<Emitted> {
+export function emit(input: EmitInput, ctx: Pick<RunContext, 'opts' | 'session'>): Promise<Emitted> {
   const { opts } = ctx;
   const outDir = opts.out;
   const spec = twinSpec(input, ctx);
@@ -59,7 +61,7 @@ export function emit(input: EmitInput, ctx: Pick<RunContext, 'opts'>): Promise<E
   });
   const cached = cachedTwin(twinFile, outDir, fingerprint);
   if (cached) return Promise.resolve(done({ ...cached, ms: 0, cached: true }));
-  return runWorker(job).then((result) => done({ ...result, cached: false }));
+  return runWorker(job, ctx.session).then((result) => done({ ...result, cached: false }));
 }
 
 interface WorkerResult {
@@ -70,18 +72,34 @@ interface WorkerResult {
 }
 type WorkerReply = ({ ok: true } & WorkerResult) | { ok: false; error: SerializedError };
 
-function runWorker(job: object): Promise<WorkerResult> {
+/**
+ * Runs one job in the emit worker. A single run's worker ends with its job; a watch session's is
+ * kept (ts-morph loaded, the type checker warm) and takes the next save's job by message.
+ */
+function runWorker(job: object, session: Session | undefined): Promise<WorkerResult> {
+  const kept = session?.emit as Worker | undefined;
+  const worker = kept ?? startWorker('codegen', 'emit-worker', job);
+  if (kept) {
+    kept.ref();
+    kept.postMessage(job);
+  } else if (session) {
+    session.emit = worker;
+    worker.once('exit', () => {
+      if (session.emit === worker) delete session.emit;
+    });
+  }
   return new Promise((resolvePromise, reject) => {
-    const worker = startWorker('codegen', 'emit-worker', job);
-    let replied = false;
+    const onExit = (code: number): void => reject(new Error(`internal: the emit worker stopped (exit code ${code}) without a result`));
+    worker.once('exit', onExit);
+    worker.once('error', reject);
     worker.once('message', (reply: WorkerReply) => {
-      replied = true;
+      worker.off('exit', onExit);
+      worker.off('error', reject);
+      // Between jobs a kept worker does not hold the process: the session ends when watching stops.
+      if (session) worker.unref();
+      else void worker.terminate();
       if (reply.ok) resolvePromise({ mode: reply.mode, notes: reply.notes, typeErrors: reply.typeErrors, ms: reply.ms });
       else reject(deserializeError(reply.error));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (!replied) reject(new Error(`internal: the emit worker stopped (exit code ${code}) without a result`));
     });
   });
 }

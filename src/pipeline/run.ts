@@ -4,6 +4,7 @@ import type { Emitted } from '../model/emitted.js';
 import type { Options } from '../model/options.js';
 import type { RunHooks } from '../model/progress.js';
 import type { Report } from '../model/report.js';
+import type { Session } from '../model/session.js';
 import type { RunContext } from '../model/run-context.js';
 import { builtinClasses } from '../tfjs/builtin-classes.js';
 import { loadTf, selectBackend } from '../tfjs/tf-instance.js';
@@ -17,13 +18,16 @@ import { twin as buildTwinStage } from './twin.js';
 
 type TimedPhase = 'load' | 'probe' | 'twin' | 'emit';
 
-/** The whole pipeline: load -> discover -> probe -> twin -> check (while emit writes the twin) -> report. */
-export async function run(file: string, options: Options = {}, hooks: RunHooks = {}): Promise<Report> {
+/**
+ * The whole pipeline: load -> discover -> probe -> twin -> check (while emit writes the twin) ->
+ * report. `session` holds a watch session's state between its runs.
+ */
+export async function run(file: string, options: Options = {}, hooks: RunHooks = {}, session?: Session): Promise<Report> {
   const started = performance.now();
   const opts = resolveOptions(file, options);
   const { tf } = await loadTf(opts.file);
   const backend = await selectBackend(tf, opts.backend, opts.file);
-  const ctx: RunContext = { tf, opts, backend, builtins: builtinClasses(tf), hooks };
+  const ctx: RunContext = { tf, opts, backend, builtins: builtinClasses(tf), hooks, ...(session ? { session } : {}) };
   const ms: Partial<Record<TimedPhase, number>> = {};
   const timed = async <T>(phase: TimedPhase, work: () => Promise<T> | T): Promise<T> => {
     if (phase === 'probe' || phase === 'twin') hooks.onPhaseStart?.(phase);

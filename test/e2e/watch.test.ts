@@ -1,5 +1,5 @@
-// --watch end to end: the first run's summary, then, on a save that brings a bug in, only what
-// changed (in the same process); SIGINT ends it with exit 0.
+// --watch end to end: the first run's summary, then, on a save that brings a bug in, the first
+// checks' verdict and only what changed (in the same process); SIGINT ends it with exit 0.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,8 +41,13 @@ describe('scaffold-mini --watch', () => {
       assert.match(first, /^component /m, 'the first run prints the whole summary');
       // The save: the same model with the bug of the dead-relu zoo entry.
       copyFileSync(join(ROOT, 'examples/bugs/dead-relu/composite.ts'), composite);
-      const second = await waitFor(out, /changed -> /, 60_000);
+      const second = await waitFor(out, /ms from the save\)/, 60_000);
       const change = second.slice(first.length);
+      // The first checks' verdict comes first, on its own line, before the rest has run.
+      const verdict =
+        /composite\.ts changed -> first verdict: shape pass, dtype pass, finite pass \(\d+ ms after the save; 13 more check\(s\) follow\)/;
+      assert.match(change, verdict);
+      assert.ok(change.search(verdict) < change.search(/\d+ error\(s\)/), 'the first verdict before the whole result');
       assert.match(change, /composite\.ts changed -> .*\d+ error\(s\)/);
       assert.match(change, /\+ warning \[activation-health\] layer 'bottleneck'/);
       assert.match(change, /ms from the save\)/);

@@ -163,10 +163,23 @@ export function makeInputs(tf: Tf, plans: InputPlan[], sample: Sample): Tensor[]
 /**
  * The values of the last inputs made, by plan and sample: the checks ask for the same sample's
  * inputs again and again (the pass cache spares the pass, not the data), and filling a batch of
- * 224x224x3 images costs milliseconds. Bounded: a few batches of the largest input.
+ * 224x224x3 images costs milliseconds. Bounded by bytes, oldest out first: enough for every sample
+ * of a run's budgets at the tracker's size (a watch session's next run asks for the same ones).
  */
-const made = new Map<string, { plan: InputPlan; values: Float32Array | Int32Array }>();
-const MADE_ENTRIES = 12;
+const made = new Map<string, { plan: string; values: Float32Array | Int32Array }>();
+const MADE_BYTES = 32 * 1024 * 1024;
+let madeBytes = 0;
+
+/** A plan by its contents: a watch session's next run plans the same inputs as new objects. */
+const planTexts = new WeakMap<InputPlan, string>();
+function planText(plan: InputPlan): string {
+  let text = planTexts.get(plan);
+  if (text === undefined) {
+    text = JSON.stringify(plan);
+    planTexts.set(plan, text);
+  }
+  return text;
+}
 
 /** Input `i` of makeInputs alone (the same values), for a check that changes one input at a time. */
 export function makeInput(tf: Tf, plans: InputPlan[], sample: Sample, i: number): Tensor {
@@ -176,11 +189,18 @@ export function makeInput(tf: Tf, plans: InputPlan[], sample: Sample, i: number)
   const key = `${i}|${shape.join(',')}|${sample.dataSeed}|${sample.side}|${sample.real.join(',')}`;
   const hit = made.get(key);
   // A copy: a user's layer may write into what dataSync gives it, which on cpu is the tensor's own array.
-  if (hit && hit.plan === plan) return tf.tensor(hit.values.slice(), shape, dtype);
+  if (hit && hit.plan === planText(plan)) return tf.tensor(hit.values.slice(), shape, dtype);
   const values = fill(plan, shape, sample, i);
+  const stale = made.get(key);
+  if (stale) madeBytes -= stale.values.byteLength;
   made.delete(key);
-  made.set(key, { plan, values });
-  if (made.size > MADE_ENTRIES) made.delete(made.keys().next().value as string);
+  made.set(key, { plan: planText(plan), values });
+  madeBytes += values.byteLength;
+  for (const [oldest, entry] of made) {
+    if (madeBytes <= MADE_BYTES || oldest === key) break;
+    made.delete(oldest);
+    madeBytes -= entry.values.byteLength;
+  }
   return tf.tensor(values.slice(), shape, dtype);
 }
 
