@@ -65,6 +65,13 @@ for (let i = 0; i < runs; i++) {
 const saves = await watchSaves(composite, runs);
 const large = largeRuns(runs);
 const detector = detectorRuns(runs);
+// What stacking samples into one batch could save: the twin's pass per sample by batch size.
+const passCost = JSON.parse(
+  spawnSync(process.execPath, [join(root, 'bench/pass-cost.mjs'), composite], { cwd: root, encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .pop(),
+);
 const bandwidth = readBandwidth();
 const reference = values.reference ? referenceStep() : null;
 rmSync(work, { recursive: true, force: true });
@@ -107,6 +114,11 @@ if (reference) {
     `${reference.twinMs.toFixed(1)} ms = ${(reference.realMs / reference.twinMs).toFixed(0)}x faster`,
   );
 }
+const perSample = (key) => passCost.map((r) => r[key].toFixed(1)).join(' / ');
+line(
+  `twin pass per sample, batch ${passCost.map((r) => r.batch).join(' / ')}`,
+  `forward ${perSample('forwardMs')} ms; with backward ${perSample('backwardMs')} ms`,
+);
 line(
   'watch: one-line edit, save to first verdict',
   `${median(saves.first).toFixed(0)} ms (${saves.first.map((x) => x.toFixed(0)).join(', ')})`,

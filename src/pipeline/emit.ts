@@ -84,9 +84,12 @@ function runWorker(job: object, session: Session | undefined): Promise<WorkerRes
     kept.postMessage(job);
   } else if (session) {
     session.emit = worker;
-    worker.once('exit', () => {
+    // A worker that failed between jobs is dropped (the next save starts another), never thrown.
+    const drop = (): void => {
       if (session.emit === worker) delete session.emit;
-    });
+    };
+    worker.on('error', drop);
+    worker.once('exit', drop);
   }
   return new Promise((resolvePromise, reject) => {
     const onExit = (code: number): void => reject(new Error(`internal: the emit worker stopped (exit code ${code}) without a result`));
