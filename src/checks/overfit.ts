@@ -145,8 +145,7 @@ function overfitRun(ctx: CheckContext): CheckOutcome {
     }
     const failed = failedPhase(first);
     const source = outputs.length === 1 ? ctx.sourceOf(outputs[0]?.sourceLayer.name ?? '') : undefined;
-    const first0 = failed.curve[0] ?? NaN;
-    const best = Math.min(...failed.curve.filter(Number.isFinite));
+    const { first: first0, best } = lossRange(failed);
     return blockedBy(
       `the twin cannot fit ${what(failed)}: in ${failed.steps} steps its loss does not move (from ${sig(first0)}, at best ${sig(best)}): something blocks learning. ` +
         `Likely causes: ${likelyCauses(ctx).join('; ')}`,
@@ -171,14 +170,17 @@ interface Attempt {
 function judge(attempt: Attempt): 'pass' | 'slow' | 'stuck' | 'no-difference' {
   if (attempt.two === 'no-difference') return 'no-difference';
   if (attempt.one.reached && (attempt.two === null || attempt.two.reached)) return 'pass';
-  const failed = failedPhase(attempt);
-  const first = failed.curve[0] ?? NaN;
-  const best = Math.min(...failed.curve.filter(Number.isFinite));
+  const { first, best } = lossRange(failedPhase(attempt));
   return !(first > 0) || best > STUCK * first ? 'stuck' : 'slow';
 }
 
 function failedPhase(attempt: Attempt): Phase {
   return attempt.one.reached && attempt.two !== null && attempt.two !== 'no-difference' ? attempt.two : attempt.one;
+}
+
+/** A phase's loss at its first step and its best (finite) loss. */
+function lossRange(failed: Phase): { first: number; best: number } {
+  return { first: failed.curve[0] ?? NaN, best: Math.min(...failed.curve.filter(Number.isFinite)) };
 }
 
 function what(failed: Phase): string {
@@ -191,8 +193,7 @@ function curveOf(failed: Phase): { samples: number; steps: number; lossCurve: nu
 
 function slowFinding(ctx: CheckContext, attempt: Attempt): Finding {
   const failed = failedPhase(attempt);
-  const first = failed.curve[0] ?? NaN;
-  const best = Math.min(...failed.curve.filter(Number.isFinite));
+  const { first, best } = lossRange(failed);
   return {
     check: 'overfit',
     severity: 'info',

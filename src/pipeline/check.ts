@@ -42,15 +42,16 @@ const STRICT_ENV = 'SCAFFOLD_MINI_STRICT';
 
 /** The check stage: the options' checks, in order, on the twin, sharing one sample space and pass cache. */
 export async function check(input: CheckInput, ctx: RunContext): Promise<Checked> {
-  const stubs = stubPrints(input.twin);
-  // This stage's part of a watch session is its carry (nothing else reads or writes it).
+  // This stage's part of a watch session is its carry (nothing else reads or writes it); a single
+  // run copies no stub weights for a next run that will not come.
   const carry = ctx.session ? ((ctx.session.checks ??= createCarry()) as Carry) : undefined;
-  const checkContext = contextFor(input, ctx, carriedPasses(carry, stubs));
+  const stubs = carry ? stubPrints(input.twin) : undefined;
+  const checkContext = contextFor(input, ctx, stubs && carriedPasses(carry, stubs));
   const list = ctx.opts.checks.map((id) => CHECKS[id]);
   ctx.hooks.onPhaseStart?.('checks');
   const strict = process.env[STRICT_ENV] !== undefined;
   const checked = await runChecks(list, checkContext, ctx, { leakGuard: strict, strict, runsOf: (c) => runsFor(c, ctx.opts) });
-  carryOver(carry, stubs, checkContext.passes.held);
+  if (stubs) carryOver(carry, stubs, checkContext.passes.held);
   return checked;
 }
 

@@ -191,8 +191,7 @@ export function makeInput(tf: Tf, plans: InputPlan[], sample: Sample, i: number)
   // A copy: a user's layer may write into what dataSync gives it, which on cpu is the tensor's own array.
   if (hit && hit.plan === planText(plan)) return tf.tensor(hit.values.slice(), shape, dtype);
   const values = fill(plan, shape, sample, i);
-  const stale = made.get(key);
-  if (stale) madeBytes -= stale.values.byteLength;
+  if (hit) madeBytes -= hit.values.byteLength;
   made.delete(key);
   made.set(key, { plan: planText(plan), values });
   madeBytes += values.byteLength;
