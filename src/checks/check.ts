@@ -69,6 +69,11 @@ export interface CheckOutcome {
   activity?: LayerActivity[];
   /** Files for the emit stage to write (checks write none themselves). */
   files?: OutputFile[];
+  /**
+   * Tensors the user's own code kept alive while the check ran (tensor-leak measures them; they
+   * cannot be disposed from outside): the check stage's leak guard does not count them.
+   */
+  userTensors?: number;
 }
 
 /** One check behind the common interface; ids are the contract's (section 5). */

@@ -16,6 +16,7 @@ import { outputActivation } from './output-activation.js';
 import { overfit } from './overfit.js';
 import { sequenceStates } from './sequence-states.js';
 import { shape } from './shape.js';
+import { tensorLeak } from './tensor-leak.js';
 
 /** Every check by its id (model/check-id.ts lists the ids and the order a run takes them in). */
 export const CHECKS = {
@@ -35,4 +36,5 @@ export const CHECKS = {
   'activation-health': activationHealth,
   overfit,
   environment,
+  'tensor-leak': tensorLeak,
 } as const satisfies Record<CheckId, Check>;

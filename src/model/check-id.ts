@@ -16,6 +16,7 @@ export const CHECK_IDS = [
   'activation-health',
   'overfit',
   'environment',
+  'tensor-leak',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 

@@ -1,6 +1,7 @@
 import type { Check, CheckContext, CheckOutcome, LayerActivity } from '../checks/check.js';
 import { sampleSpace, shortestLength } from '../checks/harness/fake-inputs.js';
 import { carriedPasses, carryOver, createCarry, stubPrints, type Carry } from '../checks/harness/carry.js';
+import { heldTensors, userLayers } from '../checks/harness/own-layers.js';
 import { createObserver } from '../checks/harness/observe.js';
 import { createPassCache } from '../checks/harness/pass-cache.js';
 import { createRunner, type Pass } from '../checks/harness/runner.js';
@@ -71,16 +72,24 @@ export async function runChecks(
   const findings: Finding[] = [];
   const files: OutputFile[] = [];
   let activity: LayerActivity[] | undefined;
+  // Tensors the user's layers hold in their fields (a cache of the last output) are the model's
+  // state, not a check's leak.
+  const users = options.leakGuard && checkContext.twin ? [...userLayers(checkContext.twin, checkContext.probe.builtins).keys()] : [];
+  const held = (): number => heldTensors(users);
   for (const [index, check] of list.entries()) {
     const { id } = check;
     ctx.hooks.onProgress?.({ phase: 'check-start', id, index, total: list.length });
     const t0 = performance.now();
     const tensors = transientTensors(ctx.tf);
+    const heldBefore = held();
     const blocked = check.requires?.find((required) => checkContext.earlier.get(required)?.status === 'fail');
     const outcome: CheckOutcome = blocked
       ? { status: 'skip', runs: 0, findings: [], reason: `'${blocked}' failed: fix that first` }
       : await runOne(check, options.runsOf ? { ...checkContext, runs: options.runsOf(check) } : checkContext, options.strict ?? false);
-    const leaked = transientTensors(ctx.tf) - tensors;
+    // What the user's code kept meanwhile: in its layers' fields, or measured by the check itself
+    // (which counts the fields' growth too).
+    const userKept = Math.max(held() - heldBefore, outcome.userTensors ?? 0);
+    const leaked = transientTensors(ctx.tf) - tensors - userKept;
     if (options.leakGuard && leaked !== 0) {
       throw new Error(
         `internal: check '${id}' ${leaked > 0 ? `left ${leaked} tensor(s) behind` : `disposed ${-leaked} tensor(s) it did not make`}`,

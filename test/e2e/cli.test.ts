@@ -44,11 +44,19 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
       // Each property check with its own budget (chosen by detection power).
       assert.match(result.stdout, new RegExp(`pass {2}${id} +${CHECKS[id].runs ?? 100} runs`), id);
     }
-    for (const id of ['output-activation', 'initial-loss', 'sequence-states', 'activation-health', 'overfit', 'environment']) {
+    for (const id of [
+      'output-activation',
+      'initial-loss',
+      'sequence-states',
+      'activation-health',
+      'overfit',
+      'environment',
+      'tensor-leak',
+    ]) {
       assert.match(result.stdout, new RegExp(`pass {2}${id} +\\d+ runs`), id);
     }
     assert.match(result.stdout, /skip {2}causality/);
-    assert.match(result.stdout, /no errors, 0 warning\(s\); 16 checks in /);
+    assert.match(result.stdout, /no errors, 0 warning\(s\); 17 checks in /);
     // Not a terminal: progress comes as plain lines on stderr, one per finished check, no colours.
     assert.match(result.stderr, /^scaffold-mini: masking pass \(\d+ ms\)$/m);
     assert.ok(!/\u001b\[/.test(result.stdout + result.stderr), 'no colour codes outside a terminal');
@@ -65,7 +73,7 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
 
   it('writes a JUnit report that the JUnit schema accepts, one suite per check', async () => {
     const xml = readFileSync(junit, 'utf8');
-    assert.equal((xml.match(/<testsuite /g) ?? []).length, 16);
+    assert.equal((xml.match(/<testsuite /g) ?? []).length, 17);
     const errors = await schemaErrors(xml, join(ROOT, 'test/fixtures/junit/junit.xsd'));
     assert.deepEqual(errors, []);
   });

@@ -1,10 +1,8 @@
-import type { Tensor, layers } from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
 import type { Twin } from '../../model/twin.js';
-import { isModel } from '../../tfjs/activation.js';
 import { drawSeededWeights } from '../../tfjs/seeded-weights.js';
 import type { Tf } from '../../tfjs/tf-instance.js';
-
-type Layer = layers.Layer;
+import { ownLayers } from './own-layers.js';
 
 /**
  * Weight draws a verdict that may hinge on the initial weights is confirmed on: the run's own and
@@ -13,31 +11,13 @@ type Layer = layers.Layer;
  */
 export const OTHER_DRAWS = 2;
 
-/** The user's layers of a twin (inside nested models and layered components), without its stubs. */
-function ownLayers(twin: Twin): Layer[] {
-  const stubs = new Set<Layer>();
-  const collect = (t: Twin): void => {
-    for (const { layer } of t.stubs.values()) stubs.add(layer);
-    for (const inner of t.layered.values()) collect(inner);
-  };
-  collect(twin);
-  const out: Layer[] = [];
-  const walk = (layer: Layer): void => {
-    if (stubs.has(layer)) return;
-    if (isModel(layer)) layer.layers.forEach(walk);
-    else if (layer.weights.length > 0) out.push(layer);
-  };
-  twin.model.layers.forEach(walk);
-  return out;
-}
-
 /**
  * Runs `fn` with the weights of the twin's own layers drawn again from their initialisers (seeded
  * by `seed` and `draw`, so a run stays reproducible), then puts the twin's weights back, also when
  * `fn` throws. Stubs keep theirs: a stub's weights are the tool's, not the user's luck.
  */
 export function onOtherDraw<T>(tf: Tf, twin: Twin, seed: number, draw: number, fn: () => T): T {
-  const own = ownLayers(twin);
+  const own = ownLayers(twin).filter((layer) => layer.weights.length > 0);
   const saved = own.map((layer) => layer.weights.map((w) => tf.clone(w.read())));
   try {
     let index = 0;
