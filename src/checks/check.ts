@@ -30,6 +30,8 @@ export interface CheckContext {
   earlier: ReadonlyMap<CheckId, CheckOutcome>;
   /** The user's source line for a layer or component name (its `.apply` call), when known. */
   sourceOf(name: string): SourceLocation | undefined;
+  /** The line that declares a class of this name in the user's files, when found. */
+  classSource?(className: string): SourceLocation | undefined;
   /** Where the factory called `model.compile`, when it did. */
   compileSite: SourceLocation | undefined;
   /** The twin again, with this one component kept real (`--overfit-real`). */

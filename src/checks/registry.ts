@@ -15,6 +15,7 @@ import { masking } from './masking.js';
 import { outputActivation } from './output-activation.js';
 import { overfit } from './overfit.js';
 import { sequenceStates } from './sequence-states.js';
+import { serialization } from './serialization.js';
 import { shape } from './shape.js';
 import { tensorLeak } from './tensor-leak.js';
 
@@ -37,4 +38,5 @@ export const CHECKS = {
   overfit,
   environment,
   'tensor-leak': tensorLeak,
+  serialization,
 } as const satisfies Record<CheckId, Check>;

@@ -17,6 +17,7 @@ export const CHECK_IDS = [
   'overfit',
   'environment',
   'tensor-leak',
+  'serialization',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 

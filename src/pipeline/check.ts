@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Check, CheckContext, CheckOutcome, LayerActivity } from '../checks/check.js';
 import { sampleSpace, shortestLength } from '../checks/harness/fake-inputs.js';
 import { carriedPasses, carryOver, createCarry, stubPrints, type Carry } from '../checks/harness/carry.js';
@@ -169,6 +170,7 @@ function contextFor(
     passes,
     observer: createObserver(tf, runner, passes, space, tapsFor(probed)),
     sourceOf: sourceLookup(probed, loaded.applySites, opts.file),
+    classSource: classLookup(loaded.files),
     compileSite: loaded.compileSites.get(loaded.model),
     twinWithReal: (component) => buildTwin(tf, probed, opts.file, opts.seed, { keepReal: component, gains: twin.gains }),
     options: {
@@ -179,6 +181,26 @@ function contextFor(
       timeoutMs: opts.timeoutMs,
       overfitReal: opts.overfitReal,
     },
+  };
+}
+
+/** Where the user's files declare a class of a name (read when first asked). */
+function classLookup(files: readonly string[]): (className: string) => SourceLocation | undefined {
+  let texts: { file: string; text: string }[] | undefined;
+  return (className) => {
+    texts ??= files.flatMap((file) => {
+      try {
+        return [{ file, text: readFileSync(file, 'utf8') }];
+      } catch {
+        return [];
+      }
+    });
+    const declaration = new RegExp(`\\bclass\\s+${className.replace(/[^\w$]/g, '')}\\b`);
+    for (const { file, text } of texts) {
+      const m = declaration.exec(text);
+      if (m) return { file, line: text.slice(0, m.index).split('\n').length };
+    }
+    return undefined;
   };
 }
 

@@ -14,10 +14,11 @@ export const REAL_INIT_LIMIT = 65_536;
  * REAL_INIT_LIMIT values is made without data (see lazyLargeWeights; an initializer asked directly
  * for one gives zeros), and Orthogonal (a QR in JavaScript: minutes for an LSTM(256)) gets scaled
  * uniform noise; small weights keep their real initialiser, so the user's small layers start as
- * they would. Restored afterwards.
+ * they would. Restored afterwards. With `realLimit` 0, no weight is made at all (a structure built
+ * only to be compared, never run).
  */
-export async function withFreeInitializers<T>(tf: Tf, run: () => Promise<T>): Promise<T> {
-  const restoreWeights = lazyLargeWeights(tf);
+export async function withFreeInitializers<T>(tf: Tf, run: () => Promise<T>, realLimit = REAL_INIT_LIMIT): Promise<T> {
+  const restoreWeights = lazyLargeWeights(tf, realLimit);
   const patched = new Map<InitializerProto, ApplyFn>();
   const orthogonal = Object.getPrototypeOf(tf.initializers.orthogonal({})) as InitializerProto;
   for (const proto of initializerPrototypes(tf)) {
@@ -27,7 +28,7 @@ export async function withFreeInitializers<T>(tf: Tf, run: () => Promise<T>): Pr
     proto.apply = function freeApply(this: unknown, shape: number[], dtype?: string) {
       const size = shape.reduce((a, b) => a * b, 1);
       const type = (dtype ?? 'float32') as 'float32';
-      if (size > REAL_INIT_LIMIT) return tf.zeros(shape, type);
+      if (size > realLimit) return tf.zeros(shape, type);
       if (proto === orthogonal) {
         const limit = Math.sqrt(3 / Math.max(1, shape[shape.length - 1] ?? 1));
         return tf.randomUniform(shape, -limit, limit, type);
@@ -52,12 +53,12 @@ type AddWeight = (this: object, name: string, shape: number[], dtype?: string, .
  * without allocating them (tf.memory() stays small). A weight the twin does use, of one of the
  * user's own layers, gets its data when it is first read or written. Returns the restore function.
  */
-function lazyLargeWeights(tf: Tf): () => void {
+function lazyLargeWeights(tf: Tf, realLimit: number): () => void {
   const proto = tf.layers.Layer.prototype as unknown as { addWeight: AddWeight };
   const original = proto.addWeight;
   proto.addWeight = function addLazyWeight(this: object, name: string, shape: number[], dtype?: string, ...rest: unknown[]) {
     const size = shape.reduce((a, b) => a * b, 1);
-    if (size <= REAL_INIT_LIMIT) return original.call(this, name, shape, dtype, ...rest);
+    if (size <= realLimit) return original.call(this, name, shape, dtype, ...rest);
     // Built with a one-value placeholder (names, ids and bookkeeping as tfjs makes them), then
     // given the real shape and a value made on first use.
     const weight = original.call(this, name, [1], dtype, tf.initializers.zeros(), ...rest.slice(1)) as LazyVariable;

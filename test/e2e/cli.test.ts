@@ -52,11 +52,12 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
       'overfit',
       'environment',
       'tensor-leak',
+      'serialization',
     ]) {
       assert.match(result.stdout, new RegExp(`pass {2}${id} +\\d+ runs`), id);
     }
     assert.match(result.stdout, /skip {2}causality/);
-    assert.match(result.stdout, /no errors, 0 warning\(s\); 17 checks in /);
+    assert.match(result.stdout, /no errors, 0 warning\(s\); 18 checks in /);
     // Not a terminal: progress comes as plain lines on stderr, one per finished check, no colours.
     assert.match(result.stderr, /^scaffold-mini: masking pass \(\d+ ms\)$/m);
     assert.ok(!/\u001b\[/.test(result.stdout + result.stderr), 'no colour codes outside a terminal');
@@ -73,7 +74,7 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
 
   it('writes a JUnit report that the JUnit schema accepts, one suite per check', async () => {
     const xml = readFileSync(junit, 'utf8');
-    assert.equal((xml.match(/<testsuite /g) ?? []).length, 17);
+    assert.equal((xml.match(/<testsuite /g) ?? []).length, 18);
     const errors = await schemaErrors(xml, join(ROOT, 'test/fixtures/junit/junit.xsd'));
     assert.deepEqual(errors, []);
   });

@@ -541,9 +541,9 @@ const frames: Family<Frames> = {
     ],
   });`;
     const perFrame = folded
-      ? `  const flat = new FoldTime([${p.size}, ${p.size}, 3], { name: 'fold_time' }).apply(clip) as tf.SymbolicTensor;
+      ? `  const flat = new FoldTime({ frame: [${p.size}, ${p.size}, 3], name: 'fold_time' }).apply(clip) as tf.SymbolicTensor;
   const feats = frameCnn.apply(flat) as tf.SymbolicTensor;
-  const seq = new UnfoldTime(${p.steps}, { name: 'unfold_time' }).apply(feats) as tf.SymbolicTensor;`
+  const seq = new UnfoldTime({ steps: ${p.steps}, name: 'unfold_time' }).apply(feats) as tf.SymbolicTensor;`
       : `  const seq = tf.layers.timeDistributed({ layer: frameCnn, name: 'per_frame' }).apply(clip) as tf.SymbolicTensor;`;
     const source = `import * as tf from '@tensorflow/tfjs';
 ${folded ? layerClasses(['FoldTime', 'UnfoldTime'], { foldTimeMajor: bug === 'unfold-mixes-batch' }) : ''}

@@ -89,8 +89,13 @@ const classes: Record<string, string> = {
 }`,
   FoldTime: `class FoldTime extends tf.layers.Layer {
   static className = 'FoldTime';
-  constructor(private readonly frame: number[], args: object) {
+  private readonly frame: number[];
+  constructor(args: { frame: number[]; name?: string }) {
     super(args);
+    this.frame = args.frame;
+  }
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), frame: this.frame };
   }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
@@ -102,8 +107,13 @@ const classes: Record<string, string> = {
 }`,
   UnfoldTime: `class UnfoldTime extends tf.layers.Layer {
   static className = 'UnfoldTime';
-  constructor(private readonly steps: number, args: object) {
+  private readonly steps: number;
+  constructor(args: { steps: number; name?: string }) {
     super(args);
+    this.steps = args.steps;
+  }
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), steps: this.steps };
   }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;

@@ -55,6 +55,14 @@ export function heldTensors(layers: Iterable<Layer>): number {
   return held;
 }
 
+/**
+ * Disposes the tensors held in the fields of layers that are thrown away (a copy reloaded for a
+ * comparison): what the user's code kept there would outlive them otherwise.
+ */
+export function disposeHeld(tf: { dispose(t: Tensor): void }, layers: Iterable<Layer>): void {
+  for (const layer of layers) for (const item of fieldValues(layer)) if (isTensor(item) && !item.isDisposed) tf.dispose(item);
+}
+
 /** A layer's own field values, the items of array fields included. */
 function fieldValues(layer: Layer): unknown[] {
   return Object.values(layer).flatMap((value: unknown) => (Array.isArray(value) ? (value as unknown[]) : [value]));

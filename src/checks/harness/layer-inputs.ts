@@ -1,0 +1,69 @@
+import type { Tensor, layers } from '@tensorflow/tfjs';
+import type { CheckContext } from '../check.js';
+import { makeInputs } from './fake-inputs.js';
+import type { TensorValue } from './runner.js';
+import { basePass, firstSamples } from './samples.js';
+
+type Layer = layers.Layer;
+type Call = (inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
+
+/**
+ * Each layer's inputs in the twin (kept: the caller disposes them): a layer of the top-level graph's
+ * from the first sample's base pass (shared with the other checks), one inside a nested model's from
+ * its first call in one predict.
+ */
+export function layerInputs(ctx: CheckContext, own: Layer[]): Map<Layer, Tensor[]> {
+  const { tf } = ctx;
+  const captured = new Map<Layer, Tensor[]>();
+  const sample = firstSamples(ctx, 1)[0];
+  if (!sample) return captured;
+  const pass = basePass(ctx, sample);
+  const nested: Layer[] = [];
+  for (const layer of own) {
+    const node = ctx.probe.nodes.find((n) => n.layer === layer);
+    const values = node?.inputs.map((t) => pass.values.get(t.id));
+    if (values?.every((v) => v !== undefined)) {
+      captured.set(
+        layer,
+        values.map((v) => tf.tensor(v.values, v.shape, v.dtype as 'float32')),
+      );
+    } else nested.push(layer);
+  }
+  if (nested.length === 0 || pass.error) return captured;
+  const originals = new Map<Layer, PropertyDescriptor | undefined>();
+  for (const layer of nested) {
+    const call = layer.call.bind(layer) as Call;
+    originals.set(layer, Object.getOwnPropertyDescriptor(layer, 'call'));
+    layer.call = ((inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => {
+      if (!captured.has(layer))
+        captured.set(
+          layer,
+          (Array.isArray(inputs) ? inputs : [inputs]).map((t) => tf.keep(t.clone())),
+        );
+      return call(inputs, kwargs);
+    }) as Layer['call'];
+  }
+  const inputs = makeInputs(tf, ctx.space.plans, sample);
+  try {
+    tf.dispose(ctx.twin.model.predict(inputs, { batchSize: sample.batch }));
+  } finally {
+    tf.dispose(inputs);
+    for (const [layer, own] of originals) {
+      if (own) Object.defineProperty(layer, 'call', own);
+      else delete (layer as { call?: unknown }).call;
+    }
+  }
+  return captured;
+}
+
+/** A layer's outputs on concrete inputs, copied out of tfjs (the tensors disposed). */
+export function layerOutputs(ctx: Pick<CheckContext, 'tf'>, layer: Layer, inputs: Tensor[]): TensorValue[] {
+  return ctx.tf.tidy(() => {
+    const out = layer.apply(inputs.length === 1 ? (inputs[0] as Tensor) : inputs) as Tensor | Tensor[];
+    return (Array.isArray(out) ? out : [out]).map((t) => ({
+      shape: t.shape,
+      dtype: t.dtype,
+      values: t.dataSync() as TensorValue['values'],
+    }));
+  }) as unknown as TensorValue[];
+}
