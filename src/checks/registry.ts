@@ -1,5 +1,6 @@
 import type { CheckId } from '../model/check-id.js';
 import { activationHealth } from './activation-health.js';
+import { backendParity } from './backend-parity.js';
 import { batchIndependence } from './batch-independence.js';
 import { causality } from './causality.js';
 import type { Check } from './check.js';
@@ -39,4 +40,5 @@ export const CHECKS = {
   environment,
   'tensor-leak': tensorLeak,
   serialization,
+  'backend-parity': backendParity,
 } as const satisfies Record<CheckId, Check>;

@@ -18,6 +18,7 @@ export const CHECK_IDS = [
   'environment',
   'tensor-leak',
   'serialization',
+  'backend-parity',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 

@@ -106,9 +106,68 @@ export function onGradientBackend<T>(tf: Tf, work: () => T): T {
   }
 }
 
-function switchTo(tf: Tf, name: string): void {
+/** Switches to an initialised backend (synchronous: no await between the switch and the work). */
+export function switchTo(tf: Tf, name: string): void {
   void tf.setBackend(name);
   if (tf.getBackend() !== name) throw new Error(`internal: could not switch the tfjs backend to ${name} synchronously`);
+}
+
+/** A backend beside the run's that is not there, and why. */
+export interface AbsentBackend {
+  name: string;
+  reason: string;
+}
+
+const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
+
+/**
+ * The backends other than the current one that are installed (for the composite's project or for
+ * this tool) and start, each initialised so that a later switch to it is synchronous; the current
+ * backend is selected again before this returns.
+ */
+export async function otherBackends(
+  tf: Tf,
+  compositeFile: string,
+  candidates: readonly string[] = BACKENDS,
+): Promise<{ available: string[]; absent: AbsentBackend[] }> {
+  const current = tf.getBackend();
+  const available: string[] = [];
+  const absent: AbsentBackend[] = [];
+  for (const name of candidates) {
+    if (name === current) continue;
+    if (!tf.findBackendFactory(name)) {
+      const pkg =
+        name === 'wasm'
+          ? findPackage(compositeFile, ['@tensorflow/tfjs-backend-wasm'])
+          : name === 'tensorflow'
+            ? findTensorflowBinding(compositeFile)
+            : undefined;
+      if (!pkg) {
+        absent.push({
+          name,
+          reason:
+            name === 'wasm' ? 'is not installed (@tensorflow/tfjs-backend-wasm)' : 'is not installed (@tensorflow/tfjs-node or -node-gpu)',
+        });
+        continue;
+      }
+      try {
+        createRequire(pkg)(pkg);
+      } catch (e) {
+        absent.push({ name, reason: `does not load: ${(e as Error).message.split('\n')[0] ?? ''}` });
+        continue;
+      }
+    }
+    let started = false;
+    try {
+      started = await tf.setBackend(name);
+    } catch {
+      started = false;
+    }
+    if (started) available.push(name);
+    else absent.push({ name, reason: 'did not start' });
+  }
+  await tf.setBackend(current);
+  return { available, absent };
 }
 
 function tryResolve(req: NodeRequire, pkg: string): string | undefined {

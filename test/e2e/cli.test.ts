@@ -53,11 +53,12 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
       'environment',
       'tensor-leak',
       'serialization',
+      'backend-parity',
     ]) {
       assert.match(result.stdout, new RegExp(`pass {2}${id} +\\d+ runs`), id);
     }
     assert.match(result.stdout, /skip {2}causality/);
-    assert.match(result.stdout, /no errors, 0 warning\(s\); 18 checks in /);
+    assert.match(result.stdout, /no errors, 0 warning\(s\); 19 checks in /);
     // Not a terminal: progress comes as plain lines on stderr, one per finished check, no colours.
     assert.match(result.stderr, /^scaffold-mini: masking pass \(\d+ ms\)$/m);
     assert.ok(!/\u001b\[/.test(result.stdout + result.stderr), 'no colour codes outside a terminal');
@@ -74,7 +75,7 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
 
   it('writes a JUnit report that the JUnit schema accepts, one suite per check', async () => {
     const xml = readFileSync(junit, 'utf8');
-    assert.equal((xml.match(/<testsuite /g) ?? []).length, 18);
+    assert.equal((xml.match(/<testsuite /g) ?? []).length, 19);
     const errors = await schemaErrors(xml, join(ROOT, 'test/fixtures/junit/junit.xsd'));
     assert.deepEqual(errors, []);
   });

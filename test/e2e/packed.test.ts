@@ -68,9 +68,9 @@ describe("scaffold-mini from a packed tarball, emitted tests in the user's runne
     const testFile = 'clean/composite.mini/composite.mini.test.ts';
     const node = sh(process.execPath, ['--import', 'tsx', '--test', testFile], project);
     assert.equal(node.status, 0, node.stdout + node.stderr);
-    assert.match(node.stdout, /# pass 18/);
+    assert.match(node.stdout, /# pass 19/);
     const vitest = sh(join(project, 'node_modules/.bin/vitest'), ['run', testFile], project);
     assert.equal(vitest.status, 0, vitest.stdout + vitest.stderr);
-    assert.match(vitest.stdout, /18 passed/);
+    assert.match(vitest.stdout, /19 passed/);
   });
 });

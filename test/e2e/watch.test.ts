@@ -37,7 +37,7 @@ describe('scaffold-mini --watch', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const first = await waitFor(out, /no errors, 0 warning\(s\); 18 checks in/, 60_000);
+      const first = await waitFor(out, /no errors, 0 warning\(s\); 19 checks in/, 60_000);
       assert.match(first, /^component /m, 'the first run prints the whole summary');
       // The save: the same model with the bug of the dead-relu zoo entry.
       copyFileSync(join(ROOT, 'examples/bugs/dead-relu/composite.ts'), composite);
@@ -45,7 +45,7 @@ describe('scaffold-mini --watch', () => {
       const change = second.slice(first.length);
       // The first checks' verdict comes first, on its own line, before the rest has run.
       const verdict =
-        /composite\.ts changed -> first verdict: shape pass, dtype pass, finite pass \(\d+ ms after the save; 15 more check\(s\) follow\)/;
+        /composite\.ts changed -> first verdict: shape pass, dtype pass, finite pass \(\d+ ms after the save; 16 more check\(s\) follow\)/;
       assert.match(change, verdict);
       assert.ok(change.search(verdict) < change.search(/\d+ error\(s\)/), 'the first verdict before the whole result');
       assert.match(change, /composite\.ts changed -> .*\d+ error\(s\)/);
