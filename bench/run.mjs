@@ -46,6 +46,9 @@ const warm = [];
 const first = [];
 const phases = { loadMs: [], probeMs: [], twinMs: [], checksMs: [], emitMs: [] };
 const rss = [];
+// The checks of issue 14 (what tfjs users ask for), added together in each cold run.
+const ISSUE_14 = ['tensor-leak', 'serialization', 'backend-parity'];
+const issue14 = [];
 let report;
 const cli = (out, json) => [join(root, 'bench/child.mjs'), composite, '--quiet', '--json', json, '--out', out];
 for (let i = 0; i < runs; i++) {
@@ -57,6 +60,7 @@ for (let i = 0; i < runs; i++) {
   rss.push(Number(/maxRSS=(\d+)/.exec(run.stderr)?.[1] ?? NaN));
   report = JSON.parse(readFileSync(json, 'utf8'));
   for (const key of Object.keys(phases)) phases[key].push(report.timings[key]);
+  issue14.push(report.checks.filter((c) => ISSUE_14.includes(c.id)).reduce((sum, c) => sum + c.ms, 0));
   // Warm: the same folder again; the twin on disk is up to date (same fingerprint), so it is kept.
   warm.push(timed(cli(join(work, `cold-${i}`), json)).ms);
   // The first checks alone (shape, dtype, finite), as issue 2 measured them.
@@ -87,6 +91,7 @@ for (const [key, xs] of Object.entries(phases)) line(`  ${key.replace('Ms', '')}
 line('peak RSS of the cold run', `${(median(rss) / 1024).toFixed(0)} MB`);
 line('checks of the cold run', report.checks.map((c) => `${c.id} ${c.ms} ms`).join(', '));
 line('  checks against the floor of the bytes they touch', floorRatio(report));
+line(`  ${ISSUE_14.join(', ')} together`, `${median(issue14).toFixed(0)} ms`);
 line(
   'twin params / real params',
   `${report.twin.params} / ${report.twin.realParams} = ${((100 * report.twin.params) / report.twin.realParams).toFixed(4)}%`,

@@ -43,6 +43,19 @@ export interface EmbeddingFacts {
   maskZero: boolean;
 }
 
+/** A component's size and cost: what building it and running it takes. */
+export interface CostFigures {
+  params: number;
+  /** Bytes of its weights. */
+  weightBytes: number;
+  /** Bytes of the outputs of every layer in it, per sample (free axes counted as 64). */
+  activationBytesPerSample: number;
+  /** Building it: drawing its weights from their initialisers (real: estimated; twin: measured). */
+  buildMs: number;
+  /** One forward pass of one sample (real: estimated on the stock CPU backend; twin: measured). */
+  forwardMs: number;
+}
+
 /** Everything the probe learns about one component, without running it. */
 export interface ComponentInfo {
   name: string;

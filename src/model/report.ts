@@ -1,4 +1,4 @@
-import type { ComponentInfo } from './component.js';
+import type { ComponentInfo, CostFigures } from './component.js';
 import type { Place } from './place.js';
 import type { DType, Shape } from './shape.js';
 import type { SourceLocation } from './source.js';
@@ -47,6 +47,11 @@ export interface Finding {
 export interface ReportComponent extends Omit<ComponentInfo, 'source'> {
   source?: SourceLocation;
   stub: { template: string; params: number };
+  /**
+   * What the component costs (additive in version 1): `real` estimated from its config and shapes
+   * on the stock tfjs CPU backend, `twin` its stand-in's, with build and forward times measured.
+   */
+  cost?: { real: CostFigures; twin?: CostFigures };
 }
 
 /** The JSON report, version 1 of the contract. */

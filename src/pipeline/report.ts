@@ -5,6 +5,8 @@ import { REPORT_VERSION, type Finding, type Report, type ReportComponent } from 
 import type { RunContext } from '../model/run-context.js';
 import type { SourceLocation } from '../model/source.js';
 import type { Twin } from '../model/twin.js';
+import type { CostFigures } from '../model/component.js';
+import { realCost } from '../stubbing/cost.js';
 import type { Checked } from './check.js';
 
 export interface ReportInput {
@@ -20,9 +22,16 @@ export function report({ probed, twin, checked, emitted, timings }: ReportInput,
   const { opts } = ctx;
   const components: ReportComponent[] = probed.components.map((c) => {
     const inner = twin.layered.get(c.info.name);
-    if (inner) return { ...c.info, stub: { template: 'layered', params: inner.params } };
     const stub = twin.stubs.get(c.info.name);
-    return { ...c.info, stub: { template: stub?.spec.template ?? c.info.kind, params: stub?.layer.countParams() ?? 0 } };
+    const stand = inner?.model ?? stub?.layer;
+    const measured = (figures: CostFigures): CostFigures => ({
+      ...figures,
+      buildMs: round(twin.measured.buildMs.get(c.info.name) ?? 0),
+      forwardMs: round(twin.measured.forwardMs.get(c.info.name) ?? 0),
+    });
+    const cost = { real: rounded(realCost(c.layer, c.holder)), ...(stand ? { twin: measured(realCost(stand, stand)) } : {}) };
+    if (inner) return { ...c.info, stub: { template: 'layered', params: inner.params }, cost };
+    return { ...c.info, stub: { template: stub?.spec.template ?? c.info.kind, params: stub?.layer.countParams() ?? 0 }, cost };
   });
   const findings = [...checked.findings, ...typeErrorFindings(emitted, opts.file)];
   const result: Report = {
@@ -69,4 +78,13 @@ function typeErrorFindings(emitted: Emitted | null, file: string): Finding[] {
 
 function relativeSource<T extends { source?: SourceLocation }>(item: T): T {
   return item.source ? { ...item, source: { ...item.source, file: relative(process.cwd(), item.source.file) } } : item;
+}
+
+/** Milliseconds to 3 significant digits (an estimate claims no more). */
+function round(ms: number): number {
+  return ms === 0 ? 0 : Number(ms.toPrecision(3));
+}
+
+function rounded(figures: CostFigures): CostFigures {
+  return { ...figures, buildMs: round(figures.buildMs), forwardMs: round(figures.forwardMs) };
 }

@@ -48,7 +48,48 @@ export function twin(
     tf.dispose(inputs);
   }
   const calibrated = calibration.gains.size ? buildTwin(tf, probed, opts.file, opts.seed, { gains: calibration.gains }) : first;
+  measureForward(tf, calibrated, () => makeInputs(tf, planned.plans, { ...sample, batch: 1, real: [Infinity] }));
   return { ...calibrated, notes: [calibration.note] };
+}
+
+/**
+ * One forward pass of one sample through each stub (and each layered component's twin), timed on
+ * the second of two predicts (the first compiles and allocates once). Into `twin.measured`.
+ */
+function measureForward(tf: Tf, twin: Twin, inputs: () => ReturnType<typeof makeInputs>): void {
+  const timed = new Map<Layer, string>();
+  for (const [name, { layer }] of twin.stubs) timed.set(layer, name);
+  for (const [name, inner] of twin.layered) timed.set(inner.model, name);
+  const spent = new Map<string, number>();
+  const originals = new Map<Layer, PropertyDescriptor | undefined>();
+  for (const [layer, name] of timed) {
+    const call = layer.call.bind(layer);
+    originals.set(layer, Object.getOwnPropertyDescriptor(layer, 'call'));
+    layer.call = ((...args: Parameters<Layer['call']>) => {
+      const started = performance.now();
+      try {
+        return call(...args);
+      } finally {
+        spent.set(name, (spent.get(name) ?? 0) + performance.now() - started);
+      }
+    }) as Layer['call'];
+  }
+  const x = inputs();
+  try {
+    for (let pass = 0; pass < 2; pass++) {
+      spent.clear();
+      tf.dispose(twin.model.predict(x, { batchSize: 1 }));
+    }
+    for (const [name, ms] of spent) twin.measured.forwardMs.set(name, ms);
+  } catch {
+    // A twin that throws is the checks' to report: no timing.
+  } finally {
+    tf.dispose(x);
+    for (const [layer, own] of originals) {
+      if (own) Object.defineProperty(layer, 'call', own);
+      else delete (layer as { call?: unknown }).call;
+    }
+  }
 }
 
 /**
@@ -66,6 +107,8 @@ export function buildTwin(
   const prefix = options.prefix ?? '';
   const runtime = defineStubs(tf);
   const stubs = new Map<string, { spec: StubSpec; layer: Layer }>();
+  // By stub (or layered component's model): the time its construction and its build took.
+  const buildMs = new Map<Layer, number>();
   const layered = new Map<string, Twin>();
   const byHolder = new Map<Layer, Layer>();
   probe.components.forEach((component, index) => {
@@ -73,6 +116,7 @@ export function buildTwin(
     if (component.info.name === options.keepReal) return;
     if (component.inner) {
       // Stubbed around what it holds: its own twin (its expensive layers stubbed, the rest kept).
+      const started = performance.now();
       const inner = buildTwin(tf, component.inner, file, componentSeed(seed, index), {
         name: component.info.name,
         prefix: `${prefix}${component.info.name}/`,
@@ -80,6 +124,7 @@ export function buildTwin(
       });
       if (!component.layer.trainable) inner.model.trainable = false;
       layered.set(component.info.name, inner);
+      buildMs.set(inner.model, performance.now() - started);
       byHolder.set(component.holder, component.holder === component.layer ? inner.model : rewrap(component.holder, inner.model));
       return;
     }
@@ -87,6 +132,7 @@ export function buildTwin(
     const gain = options.gains?.get(`${prefix}${component.info.name}`);
     if (gain) spec.gain = gain;
     let stub: Layer;
+    const started = performance.now();
     try {
       stub = runtime.stub(spec);
     } catch (e) {
@@ -98,6 +144,7 @@ export function buildTwin(
     // A component frozen on purpose stays frozen in the twin.
     if (!component.layer.trainable) stub.trainable = false;
     stubs.set(component.info.name, { spec, layer: stub });
+    buildMs.set(stub, performance.now() - started);
     byHolder.set(component.holder, component.holder === component.layer ? stub : rewrap(component.holder, stub));
   });
 
@@ -122,7 +169,10 @@ export function buildTwin(
       delete kwargs['constants'];
     }
     const input = byKeyword && !stub ? (args[0] as SymbolicTensor) : args.length === 1 ? (args[0] as SymbolicTensor) : args;
+    const applying = performance.now();
     const out = layer.apply(input, kwargs);
+    // A stub's weights are made when it is first applied (its build).
+    if (stub) buildMs.set(stub, (buildMs.get(stub) ?? 0) + performance.now() - applying);
     const outs = (Array.isArray(out) ? out : [out]) as SymbolicTensor[];
     node.outputs.forEach((t, i) => {
       const twinTensor = outs[i];
@@ -138,7 +188,20 @@ export function buildTwin(
   const drawn = new Set<Layer>([...stubs.values()].map((s) => s.layer));
   for (const inner of layered.values()) drawn.add(inner.model);
   reinitialiseReused(tf, model, drawn, seed);
-  return { model, stubs, layered, tensors, layers: twinLayers, params: model.countParams(), gains: options.gains ?? new Map(), notes: [] };
+  const built = new Map<string, number>();
+  for (const [name, { layer }] of stubs) built.set(name, buildMs.get(layer) ?? 0);
+  for (const [name, inner] of layered) built.set(name, buildMs.get(inner.model) ?? 0);
+  return {
+    model,
+    stubs,
+    layered,
+    tensors,
+    layers: twinLayers,
+    params: model.countParams(),
+    gains: options.gains ?? new Map(),
+    notes: [],
+    measured: { buildMs: built, forwardMs: new Map() },
+  };
 }
 
 function rewrap(wrapper: Layer, stub: Layer): Layer {

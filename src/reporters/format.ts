@@ -26,6 +26,21 @@ export function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms} ms`;
 }
 
+/** `72 B`, `201 kB`, `27.1 MB`, `1.12 GB`: a size at a glance (decimal units). */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${sig(n / 1e9)} GB`;
+  if (n >= 1e6) return `${sig(n / 1e6)} MB`;
+  if (n >= 1e3) return `${sig(n / 1e3)} kB`;
+  return `${n} B`;
+}
+
+/** `0.31 ms`, `14 ms`, `231 ms`, `10.3 s`, `3.1 min`: a duration of any size, at a glance. */
+export function formatDuration(ms: number): string {
+  if (ms >= 60_000) return `${sig(ms / 60_000, 2)} min`;
+  if (ms >= 1000) return `${sig(ms / 1000)} s`;
+  return `${ms >= 100 ? Math.round(ms) : sig(ms, 2)} ms`;
+}
+
 /** A number to `digits` significant figures (3 by default); non-finite values unchanged. */
 export function sig(x: number, digits = 3): number {
   return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;

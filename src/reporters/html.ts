@@ -6,7 +6,7 @@ import { placeNames } from '../model/place.js';
 import type { Finding, Report, ReportComponent, Severity } from '../model/report.js';
 import { formatShape } from '../model/shape.js';
 import { packageInfo } from '../package-info.js';
-import { formatCount, formatMs, formatNumber, formatShare, percent, plural, replayCommand } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatMs, formatNumber, formatShare, percent, plural, replayCommand } from './format.js';
 import { graphView } from './html-graph.js';
 import { round1 } from './html-format.js';
 
@@ -142,6 +142,22 @@ function componentView(c: ReportComponent) {
     stubTemplate: c.stub.template,
     share: percent(c.stub.params, c.params),
     source: c.source ? `${c.source.file}:${c.source.line}` : null,
+    cost: c.cost
+      ? {
+          weights: formatBytes(c.cost.real.weightBytes),
+          activations: formatBytes(c.cost.real.activationBytesPerSample),
+          build: formatDuration(c.cost.real.buildMs),
+          forward: formatDuration(c.cost.real.forwardMs),
+          twin: c.cost.twin
+            ? {
+                weights: formatBytes(c.cost.twin.weightBytes),
+                activations: formatBytes(c.cost.twin.activationBytesPerSample),
+                build: formatDuration(c.cost.twin.buildMs),
+                forward: formatDuration(c.cost.twin.forwardMs),
+              }
+            : null,
+        }
+      : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { Finding, Report } from '../model/report.js';
 import { formatShape } from '../model/shape.js';
-import { formatCount, formatMs, percent, replayCommand } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatMs, percent, replayCommand } from './format.js';
 
 export interface TerminalStyle {
   color: boolean;
@@ -40,6 +40,27 @@ function summary(report: Report, style: TerminalStyle): string {
     `${formatCount(c.params)} -> ${formatCount(c.stub.params)} (${percent(c.stub.params, c.params)})`,
   ]);
   lines.push(...table(['component', 'kind', 'shapes', 'activation', 'params real -> stub'], rows).map((l, i) => (i === 0 ? dim(l) : l)));
+  const costs = report.components.filter((c) => c.cost);
+  if (costs.length) {
+    lines.push('');
+    const arrow = (real: string, twin: string | undefined) => (twin === undefined ? real : `${real} -> ${twin}`);
+    const costRows = costs.map((c) => {
+      const { real, twin } = c.cost as NonNullable<typeof c.cost>;
+      return [
+        c.name,
+        arrow(formatBytes(real.weightBytes), twin && formatBytes(twin.weightBytes)),
+        arrow(formatBytes(real.activationBytesPerSample), twin && formatBytes(twin.activationBytesPerSample)),
+        arrow(`~${formatDuration(real.buildMs)}`, twin && formatDuration(twin.buildMs)),
+        arrow(`~${formatDuration(real.forwardMs)}`, twin && formatDuration(twin.forwardMs)),
+      ];
+    });
+    lines.push(
+      ...table(['cost', 'weights real -> stub', 'activations/sample', 'build real -> stub', 'forward/sample real -> stub'], costRows).map(
+        (l, i) => (i === 0 ? dim(l) : l),
+      ),
+    );
+    lines.push(dim('  ~ estimated for the stock tfjs CPU backend from config and shapes; the stubs measured'));
+  }
   lines.push('');
   lines.push(
     dim(`${report.boundaries.length} boundaries: `) +

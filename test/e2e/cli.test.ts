@@ -87,6 +87,16 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
     assert.equal(report.seed, 5);
     assert.ok(report.components.length >= 4);
     for (const c of report.components) assert.ok(c.stub.params <= c.params / 100, `${c.name}: ${c.stub.params} / ${c.params}`);
+    // What each component costs, real (estimated) against its stub (measured).
+    for (const c of report.components) {
+      assert.ok(c.cost?.twin, c.name);
+      assert.equal(c.cost.real.params, c.params);
+      assert.ok(c.cost.twin.weightBytes < c.cost.real.weightBytes / 100, c.name);
+      assert.ok(c.cost.twin.forwardMs > 0 && c.cost.twin.buildMs > 0, c.name);
+    }
+    const motion = report.components.find((c) => c.name === 'motion');
+    assert.ok((motion?.cost?.real.buildMs ?? 0) > 60_000, "the LSTM(256)'s Orthogonal initialiser: minutes");
+    assert.match(result.stdout, /^motion +1\.12 MB -> 160 B +1\.02 kB -> 1\.02 kB +~3\.1 min -> /m);
     assert.deepEqual(Object.keys(report.timings).sort(), ['checksMs', 'emitMs', 'loadMs', 'probeMs', 'totalMs', 'twinMs']);
     assert.equal(report.environment.backend, 'cpu');
     assert.equal(report.twin.mode, 'rewritten');

@@ -91,6 +91,11 @@ async function assertRendered(opened: Opened, report: Report): Promise<void> {
   assert.equal(await page.locator('svg.graph').count(), 1, 'the graph SVG');
   const nodes = page.locator('svg.graph g.node.component');
   assert.equal(await nodes.count(), report.components.length, 'one graph node per component');
+  assert.equal(
+    await page.locator('table.costs tbody tr').count(),
+    report.components.filter((c) => c.cost).length,
+    'a cost row per component',
+  );
   const names = await nodes.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name')));
   const byName = (a: string | null, b: string | null): number => (a ?? '').localeCompare(b ?? '');
   assert.deepEqual(names.sort(byName), report.components.map((c) => c.name).sort(byName));
