@@ -114,7 +114,8 @@ async function reloadStructure(ctx: CheckContext, json: Json, all: Layer[]): Pro
     for (const layer of all) {
       const again = byName.get(layer.name);
       if (!again) continue;
-      const fields = changedFields(ctx.tf, layer, again);
+      // Not built, not called: a field a layer sets in build or call is not set here yet.
+      const fields = changedFields(ctx.tf, layer, again, { unsetIsUnknown: true });
       if (fields.length) findings.push(fieldsFinding(ctx, layer, fields, null));
     }
     return findings;
@@ -177,8 +178,12 @@ async function reloadLayers(ctx: CheckContext, json: Json, own: Layer[], held: [
       }
       try {
         const again = reloaded.getLayer(layer.name);
+        const before = plainFields(tf, layer);
         const difference = outputDifference(tf, layer, reloaded, inputs);
-        const fields = changedFields(tf, layer, again);
+        // A field its calls change (a counter, the last input's shape) is state, not configuration.
+        const after = plainFields(tf, layer);
+        const state = new Set([...before.keys(), ...after.keys()].filter((k) => before.get(k) !== after.get(k)));
+        const fields = changedFields(tf, layer, again, { state });
         // Weights of layers it holds in its fields that are not among its own: model.save writes layer.weights only.
         const saved = new Set(layer.weights);
         const unsaved = held
@@ -312,16 +317,34 @@ function reloadFailure(ctx: CheckContext, e: unknown, layers: Layer[], how: stri
   return layer ? finding(ctx, layer, 'info', base, classSite(ctx, layer)) : { ...modelFinding(base), severity: 'info' };
 }
 
-/** The layer's own plain fields that differ after a reload (its constructor set them from arguments getConfig does not return). */
-function changedFields(tf: Tf, layer: Layer, again: Layer): { field: string; before: unknown; after: unknown }[] {
-  const base = baseKeys(tf);
+/**
+ * The layer's own plain fields that differ after a reload (its constructor set them from arguments
+ * getConfig does not return), leaving out `state` (fields its calls change) and, with
+ * `unsetIsUnknown`, fields the reloaded layer has not set (it was not built or called).
+ */
+function changedFields(
+  tf: Tf,
+  layer: Layer,
+  again: Layer,
+  options: { state?: ReadonlySet<string>; unsetIsUnknown?: boolean },
+): { field: string; before: unknown; after: unknown }[] {
   const out: { field: string; before: unknown; after: unknown }[] = [];
-  for (const [field, value] of Object.entries(layer)) {
-    if (base.has(field) || !isPlain(value)) continue;
-    const other = (again as unknown as Json)[field];
-    if (!isPlain(other) && other !== undefined) continue;
-    if (JSON.stringify(value) !== JSON.stringify(other)) out.push({ field, before: value, after: other });
+  const reloaded = plainFields(tf, again);
+  for (const [field, text] of plainFields(tf, layer)) {
+    if (options.state?.has(field)) continue;
+    const other = reloaded.get(field);
+    if (other === undefined && (options.unsetIsUnknown || (again as unknown as Json)[field] !== undefined)) continue;
+    if (text !== other)
+      out.push({ field, before: JSON.parse(text) as unknown, after: other === undefined ? undefined : (JSON.parse(other) as unknown) });
   }
+  return out;
+}
+
+/** A layer's own plain fields (numbers, strings, booleans and arrays of them), not tfjs's, as JSON text. */
+function plainFields(tf: Tf, layer: Layer): Map<string, string> {
+  const base = baseKeys(tf);
+  const out = new Map<string, string>();
+  for (const [field, value] of Object.entries(layer)) if (!base.has(field) && isPlain(value)) out.set(field, JSON.stringify(value));
   return out;
 }
 

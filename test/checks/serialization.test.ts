@@ -125,6 +125,10 @@ describe('serialization', () => {
     }
   });
 
+  it('does not take state (a call counter, a width set in build) for configuration', async () => {
+    assert.deepEqual(findingsOf(await run('stateful')), []);
+  });
+
   it('does not take noise drawn at inference for a reload that differs', async () => {
     assert.deepEqual(findingsOf(await run('noisy')), []);
   });
