@@ -8,7 +8,7 @@ import type { Tf } from '../tfjs/tf-instance.js';
 import { userFrames } from '../tfjs/user-frames.js';
 import type { Check, CheckContext } from './check.js';
 import { maxDifference } from './harness/compare.js';
-import { layerInputs, layerOutputs } from './harness/layer-inputs.js';
+import { layerInputs, layerOutputs, outputValues } from './harness/layer-inputs.js';
 import type { TensorValue } from './harness/runner.js';
 import { disposeHeld, userLayers } from './harness/own-layers.js';
 
@@ -179,7 +179,7 @@ async function reloadLayers(ctx: CheckContext, json: Json, own: Layer[], held: [
       try {
         const again = reloaded.getLayer(layer.name);
         const before = plainFields(tf, layer);
-        const difference = outputDifference(tf, layer, reloaded, inputs);
+        const { difference, thrown } = outputDifference(tf, layer, reloaded, inputs);
         // A field its calls change (a counter, the last input's shape) is state, not configuration.
         const after = plainFields(tf, layer);
         const state = new Set([...before.keys(), ...after.keys()].filter((k) => before.get(k) !== after.get(k)));
@@ -189,7 +189,9 @@ async function reloadLayers(ctx: CheckContext, json: Json, own: Layer[], held: [
         const unsaved = held
           .filter(([inner, top]) => top === layer && inner.weights.some((w) => !saved.has(w)))
           .map(([inner]) => inner.name);
-        if (difference > 0 || fields.length) findings.push(fieldsFinding(ctx, layer, fields, difference > 0 ? difference : null, unsaved));
+        if (thrown !== undefined) findings.push(thrownFinding(ctx, layer, thrown, fields));
+        else if (difference > 0 || fields.length)
+          findings.push(fieldsFinding(ctx, layer, fields, difference > 0 ? difference : null, unsaved));
       } finally {
         disposeHeld(tf, reloaded.layers);
         reloaded.dispose();
@@ -201,28 +203,29 @@ async function reloadLayers(ctx: CheckContext, json: Json, own: Layer[], held: [
   return findings;
 }
 
-/** The largest difference between the layer's outputs and the reloaded one's (0: the same), or 0 when the layer is not a function of its inputs. */
-function outputDifference(tf: Tf, layer: Layer, reloaded: LayersModel, inputs: Tensor[]): number {
+/**
+ * The largest difference between the layer's outputs and the reloaded one's (0: the same; 0 too
+ * when the layer is not a function of its inputs), or what the reloaded one threw on them.
+ */
+function outputDifference(tf: Tf, layer: Layer, reloaded: LayersModel, inputs: Tensor[]): { difference: number; thrown?: string } {
   let first, second;
   try {
     first = layerOutputs({ tf }, layer, inputs);
     second = layerOutputs({ tf }, layer, inputs);
   } catch {
     // It needs what its node passes it (a mask, a keyword): the structure's comparison stands for it.
-    return 0;
+    return { difference: 0 };
   }
   // A layer that draws at inference (sampling, noise) gives other outputs on each call: not comparable.
-  if (first.some((v, i) => maxDifference(v, second[i] as TensorValue) > 0)) return 0;
-  const again = tf.tidy(() => {
-    const out = reloaded.predict(inputs.length === 1 ? (inputs[0] as Tensor) : inputs) as Tensor | Tensor[];
-    return (Array.isArray(out) ? out : [out]).map((t) => ({
-      shape: t.shape,
-      dtype: t.dtype,
-      values: t.dataSync() as TensorValue['values'],
-    }));
-  }) as unknown as TensorValue[];
-  if (again.length !== first.length) return Infinity;
-  return Math.max(0, ...first.map((v, i) => maxDifference(v, again[i] as TensorValue)));
+  if (first.some((v, i) => maxDifference(v, second[i] as TensorValue) > 0)) return { difference: 0 };
+  let again: TensorValue[];
+  try {
+    again = outputValues({ tf }, () => reloaded.predict(inputs.length === 1 ? (inputs[0] as Tensor) : inputs) as Tensor | Tensor[]);
+  } catch (e) {
+    return { difference: Infinity, thrown: firstLine((e as Error).message ?? String(e)) };
+  }
+  if (again.length !== first.length) return { difference: Infinity };
+  return { difference: Math.max(0, ...first.map((v, i) => maxDifference(v, again[i] as TensorValue))) };
 }
 
 /**
@@ -414,6 +417,25 @@ function fieldsFinding(
     layer,
     difference === null ? 'warning' : 'error',
     message,
+    classSite(ctx, layer),
+    fields.length
+      ? { fields: Object.fromEntries(fields.map((f) => [f.field, { saved: f.before, reloaded: f.after ?? null }])) }
+      : undefined,
+  );
+}
+
+function thrownFinding(
+  ctx: CheckContext,
+  layer: Layer,
+  thrown: string,
+  fields: { field: string; before: unknown; after: unknown }[],
+): Finding {
+  const listed = fields.map((f) => `${f.field} ${JSON.stringify(f.before)} -> ${JSON.stringify(f.after ?? null)}`).join(', ');
+  return finding(
+    ctx,
+    layer,
+    'error',
+    `reloaded from a save, '${layer.name}' throws on the inputs it gets in the model: ${thrown}${listed ? ` (its fields change on reload: ${listed})` : ''}; a deployed copy of the model fails on its first prediction; return every constructor argument from getConfig()`,
     classSite(ctx, layer),
     fields.length
       ? { fields: Object.fromEntries(fields.map((f) => [f.field, { saved: f.before, reloaded: f.after ?? null }])) }

@@ -111,6 +111,15 @@ describe('serialization', () => {
     assert.match(finding.message, /getConfig\(\) must return every argument/);
   });
 
+  it('names a layer that, reloaded without the argument it needs, throws on the inputs it gets', async () => {
+    const finding = await only('unsavedRequired');
+    assert.equal(finding.severity, 'error');
+    assert.match(
+      finding.message,
+      /reloaded from a save, 'repeat' throws on the inputs it gets in the model: .*\(its fields change on reload: times 2 -> null\)/,
+    );
+  });
+
   it('names a layer that holds another whose weights model.save drops', async () => {
     const finding = await only('heldWeights');
     assert.equal(finding.severity, 'error');

@@ -50,7 +50,9 @@ export type BugId =
   | 'decoder-sees-future'
   | 'log-without-epsilon'
   | 'unfold-mixes-batch'
-  | 'stale-mask-into-decoder';
+  | 'stale-mask-into-decoder'
+  | 'config-not-saved'
+  | 'einsum-op';
 
 export interface Operator {
   id: BugId;
@@ -73,4 +75,6 @@ export type Truth =
   | 'dead-units'
   | 'input-irrelevant'
   | 'future'
-  | 'non-finite';
+  | 'non-finite'
+  | 'reload'
+  | 'backend';

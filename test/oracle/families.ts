@@ -244,7 +244,7 @@ const fusion: Family<Fusion> = {
     merge: fc.constantFrom('concat' as const, 'multiply' as const),
     head,
   }),
-  bugs: ['dead-branch', 'batch-stat-norm', 'softmax-one-unit', 'freeze-everything', 'dead-relu-gate', 'stop-gradient'],
+  bugs: ['dead-branch', 'batch-stat-norm', 'softmax-one-unit', 'freeze-everything', 'dead-relu-gate', 'stop-gradient', 'einsum-op'],
   build(p, bug) {
     const width = 32;
     const convs = p.filters
@@ -255,7 +255,9 @@ const fusion: Family<Fusion> = {
       .join('\n');
     const h = renderHead(p.head, 'merged', bug);
     const norm =
-      bug === 'batch-stat-norm' ? layerClasses(['FeatureNorm'], { normAxes: [0] }) : layerClasses(['FeatureNorm'], { normAxes: [-1] });
+      bug === 'batch-stat-norm'
+        ? layerClasses(['FeatureNorm'], { normAxes: [0] })
+        : layerClasses(['FeatureNorm'], { normAxes: [-1], einsumVariance: bug === 'einsum-op' });
     const detach = layerClasses(['Detach'], { blockGradient: bug === 'stop-gradient' });
     const parts = bug === 'dead-branch' ? ['imageVec', 'textVec', 'imageVec'] : ['imageVec', 'textVec', 'tabVec'];
     const merged =
@@ -299,7 +301,13 @@ ${h.compile}
       { name: 'tabular', shape: [p.features], kind: 'float', range: [0, 1] },
     ];
     const culprit =
-      bug === 'dead-branch' ? 'tabular' : bug === 'batch-stat-norm' ? 'tab_norm' : bug === 'stop-gradient' ? 'image_vec' : culprits(bug);
+      bug === 'dead-branch'
+        ? 'tabular'
+        : bug === 'batch-stat-norm' || bug === 'einsum-op'
+          ? 'tab_norm'
+          : bug === 'stop-gradient'
+            ? 'image_vec'
+            : culprits(bug);
     return { source, inputs, ...(culprit ? { culprit } : {}), losses: h.losses };
   },
 };
@@ -529,9 +537,9 @@ const frames: Family<Frames> = {
     units: fc.constantFrom(32, 64, 128),
     folded: fc.boolean(),
   }),
-  bugs: ['unfold-mixes-batch'],
+  bugs: ['unfold-mixes-batch', 'config-not-saved'],
   build(p, bug) {
-    const folded = p.folded || bug === 'unfold-mixes-batch';
+    const folded = p.folded || bug === 'unfold-mixes-batch' || bug === 'config-not-saved';
     const cnn = `  const frameCnn = tf.sequential({
     name: 'frame_cnn',
     layers: [
@@ -546,7 +554,7 @@ const frames: Family<Frames> = {
   const seq = new UnfoldTime({ steps: ${p.steps}, name: 'unfold_time' }).apply(feats) as tf.SymbolicTensor;`
       : `  const seq = tf.layers.timeDistributed({ layer: frameCnn, name: 'per_frame' }).apply(clip) as tf.SymbolicTensor;`;
     const source = `import * as tf from '@tensorflow/tfjs';
-${folded ? layerClasses(['FoldTime', 'UnfoldTime'], { foldTimeMajor: bug === 'unfold-mixes-batch' }) : ''}
+${folded ? layerClasses(['FoldTime', 'UnfoldTime'], { foldTimeMajor: bug === 'unfold-mixes-batch', unsavedSteps: bug === 'config-not-saved' }) : ''}
 
 export default function build(): tf.LayersModel {
   const clip = tf.input({ shape: [${p.steps}, ${p.size}, ${p.size}, 3], name: 'clip' });
@@ -562,7 +570,7 @@ ${perFrame}
     return {
       source,
       inputs: [{ name: 'clip', shape: [p.steps, p.size, p.size, 3], kind: 'float', range: [0, 1] }],
-      ...(bug === 'unfold-mixes-batch' ? { culprit: 'unfold_time' } : {}),
+      ...(bug === 'unfold-mixes-batch' || bug === 'config-not-saved' ? { culprit: 'unfold_time' } : {}),
       losses: ['categoricalCrossentropy'],
     };
   },

@@ -130,4 +130,19 @@ export const OPERATORS: Record<BugId, Operator> = {
     truth: 'batch',
     describe: 'time folded into the batch (B*T) and unfolded in the wrong order',
   },
+  'config-not-saved': {
+    id: 'config-not-saved',
+    check: 'serialization',
+    severity: 'error',
+    truth: 'reload',
+    describe: 'a layer that takes an argument in its constructor and has no getConfig (model.save drops it)',
+  },
+  'einsum-op': {
+    id: 'einsum-op',
+    check: 'backend-parity',
+    severity: 'warning',
+    truth: 'backend',
+    describe:
+      "a normalisation of the raw input that computes each sample's variance with tf.einsum, which the WebAssembly backend has no kernel for",
+  },
 };

@@ -127,7 +127,7 @@ function runsNeeded(f: Finding): number {
 async function measure(file: string, c: OracleCase, op: (typeof OPERATORS)[keyof typeof OPERATORS], seed: number): Promise<Verdict> {
   const model = await buildReal(tf, file, seed);
   try {
-    return confirm(tf, model, c, op, seed);
+    return await confirm(tf, model, c, op, seed);
   } finally {
     model.dispose();
   }

@@ -1,7 +1,8 @@
 // Ground truth from the real model, never from the twin: the composite built with its real
 // initialisers (Orthogonal by Gram-Schmidt: same distribution, a fraction of a second) and the
 // operator's effect measured with plain tfjs on data that looks like real data.
-import type { LayersModel, Scalar, SymbolicTensor, Tensor, Tensor1D, Variable } from '@tensorflow/tfjs';
+import type { LayersModel, Scalar, SymbolicTensor, Tensor, Tensor1D, Variable, io } from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { withRealInitializers } from '../../src/tfjs/real-init.js';
@@ -115,11 +116,70 @@ function largestDifference(a: Float32Array[], b: Float32Array[]): number {
   return worst;
 }
 
+/**
+ * The real model saved as model.save writes it (to memory) and loaded as tf.loadLayersModel loads
+ * it: its predictions on real data must be the same; a load or a prediction that throws shows it.
+ */
+async function reloaded(tf: Tf, model: LayersModel, c: OracleCase, seed: number): Promise<Verdict> {
+  let artifacts: io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  let copy: LayersModel;
+  try {
+    copy = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+  } catch (e) {
+    return { shown: true, effect: Infinity, thrown: (e as Error).message };
+  }
+  tf.engine().startScope();
+  try {
+    const x = inputsFor(tf, c, 2, { length: 12 }, seed);
+    const worst = largestDifference(outputsOf(model, x), outputsOf(copy, x));
+    return { shown: worst > VISIBLE, effect: worst };
+  } catch (e) {
+    return { shown: true, effect: Infinity, thrown: (e as Error).message };
+  } finally {
+    tf.engine().endScope();
+    copy.dispose();
+  }
+}
+
+/** The real model on the WebAssembly backend against the CPU one, on real data: a throw or other outputs show it. */
+async function onWasm(tf: Tf, model: LayersModel, c: OracleCase, seed: number): Promise<Verdict> {
+  createRequire(import.meta.url)('@tensorflow/tfjs-backend-wasm');
+  const current = tf.getBackend();
+  await tf.setBackend('wasm');
+  await tf.setBackend(current);
+  tf.engine().startScope();
+  try {
+    const x = inputsFor(tf, c, 2, { length: 12 }, seed);
+    const reference = outputsOf(model, x);
+    await tf.setBackend('wasm');
+    let other: Float32Array[];
+    try {
+      other = outputsOf(model, x);
+    } catch (e) {
+      return { shown: true, effect: Infinity, thrown: (e as Error).message };
+    } finally {
+      await tf.setBackend(current);
+    }
+    const worst = largestDifference(reference, other);
+    return { shown: worst > VISIBLE, effect: worst };
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
 /** Above float noise: what the real model's outputs must move by for an effect to count. */
 const VISIBLE = 1e-4;
 
 /** Measures the operator's effect on the real model. */
-export function confirm(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: number): Verdict {
+export async function confirm(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: number): Promise<Verdict> {
+  if (op.truth === 'reload') return reloaded(tf, model, c, seed);
+  if (op.truth === 'backend') return onWasm(tf, model, c, seed);
   tf.engine().startScope();
   try {
     return measure(tf, model, c, op, seed);
@@ -294,6 +354,10 @@ function measure(tf: Tf, model: LayersModel, c: OracleCase, op: Operator, seed: 
       const bad = outs.reduce((n, v) => n + v.filter((e) => !Number.isFinite(e)).length, 0);
       return { shown: bad > 0, effect: bad };
     }
+    case 'reload':
+    case 'backend':
+      // Measured by confirm itself (asynchronous: a save and a load, a backend switch).
+      return { shown: false, effect: 0, unmeasurable: 'measured asynchronously' };
   }
 }
 

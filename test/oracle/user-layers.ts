@@ -40,7 +40,7 @@ const classes: Record<string, string> = {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      const { mean, variance } = tf.moments(x, __AXES__, true);
+      __MOMENTS__
       return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3)));
     });
   }
@@ -112,9 +112,7 @@ const classes: Record<string, string> = {
     super(args);
     this.steps = args.steps;
   }
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), steps: this.steps };
-  }
+__UNFOLD_CONFIG__
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     return tf.tidy(() => tf.reshape(x, [-1, this.steps, x.shape[x.rank - 1]!]));
@@ -138,6 +136,10 @@ export interface LayerOptions {
   epsilon?: number;
   /** FoldTime: fold time-major (transpose first) instead of batch-major. */
   foldTimeMajor?: boolean;
+  /** FeatureNorm: each sample's variance by tf.einsum (no kernel on the WebAssembly backend). */
+  einsumVariance?: boolean;
+  /** UnfoldTime: no getConfig (model.save drops its steps). */
+  unsavedSteps?: boolean;
 }
 
 /** The source of the named classes, with their registration. */
@@ -146,9 +148,25 @@ export function layerClasses(names: string[], options: LayerOptions = {}): strin
     .map((name) => {
       const text = (classes[name] ?? '')
         .replace('__ALWAYS__', String(options.alwaysSample === true))
-        .replace('__AXES__', JSON.stringify(options.normAxes ?? [-1]))
         .replace('__GRAD__', options.blockGradient ? 'tf.zerosLike(dy)' : 'dy')
         .replace('__EPSILON__', String(options.epsilon ?? 1e-6))
+        .replace(
+          '__MOMENTS__',
+          options.einsumVariance
+            ? `const mean = tf.mean(x, -1, true);
+      const centred = tf.sub(x, mean);
+      const variance = tf.div(tf.expandDims(tf.einsum('bf,bf->b', centred, centred), -1), x.shape[1]!);`
+            : 'const { mean, variance } = tf.moments(x, __AXES__, true);',
+        )
+        .replace('__AXES__', JSON.stringify(options.normAxes ?? [-1]))
+        .replace(
+          '__UNFOLD_CONFIG__',
+          options.unsavedSteps
+            ? ''
+            : `  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), steps: this.steps };
+  }`,
+        )
         .replace('__FOLD__', options.foldTimeMajor ? 'tf.transpose(x, [1, 0, ...x.shape.slice(2).map((_, i) => i + 2)])' : 'x');
       return `${text}\ntf.serialization.registerClass(${name});`;
     })

@@ -58,8 +58,13 @@ export function layerInputs(ctx: CheckContext, own: Layer[]): Map<Layer, Tensor[
 
 /** A layer's outputs on concrete inputs, copied out of tfjs (the tensors disposed). */
 export function layerOutputs(ctx: Pick<CheckContext, 'tf'>, layer: Layer, inputs: Tensor[]): TensorValue[] {
+  return outputValues(ctx, () => layer.apply(inputs.length === 1 ? (inputs[0] as Tensor) : inputs) as Tensor | Tensor[]);
+}
+
+/** What `work` returns, copied out of tfjs (everything it made disposed). */
+export function outputValues(ctx: Pick<CheckContext, 'tf'>, work: () => Tensor | Tensor[]): TensorValue[] {
   return ctx.tf.tidy(() => {
-    const out = layer.apply(inputs.length === 1 ? (inputs[0] as Tensor) : inputs) as Tensor | Tensor[];
+    const out = work();
     return (Array.isArray(out) ? out : [out]).map((t) => ({
       shape: t.shape,
       dtype: t.dtype,
