@@ -148,13 +148,18 @@ function measureLayers(ctx: CheckContext, own: Map<Layer, Layer | undefined>, in
   return [...found.values()].filter((leak) => leak.kept > 0 || leak.untidied > 0);
 }
 
-/** The growth of `count()` over each of REPEATS calls of `work`. */
+/**
+ * The growth of `count()` over up to REPEATS calls of `work`, stopping at the first that grows by
+ * nothing: what callers take is the least growth, clamped at 0, which that call already decides.
+ */
 function repeat(count: () => number, work: () => void): number[] {
   const growths: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
     const before = count();
     work();
-    growths.push(count() - before);
+    const grown = count() - before;
+    growths.push(grown);
+    if (grown <= 0) break;
   }
   return growths;
 }

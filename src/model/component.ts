@@ -52,8 +52,11 @@ export interface CostFigures {
   activationBytesPerSample: number;
   /** Building it: drawing its weights from their initialisers (real: estimated; twin: measured). */
   buildMs: number;
-  /** One forward pass of one sample (real: estimated on the stock CPU backend; twin: measured). */
-  forwardMs: number;
+  /**
+   * One forward pass of one sample (real: estimated on the stock CPU backend; twin: the least per
+   * sample over the checks' passes, null when no pass ran it: a watch session reused its outputs).
+   */
+  forwardMs: number | null;
 }
 
 /** Everything the probe learns about one component, without running it. */

@@ -17,9 +17,6 @@ export interface Twin {
   gains: Map<string, number[]>;
   /** What the twin stage did that the report should say (calibration). */
   notes: string[];
-  /**
-   * By component: what its stub (or a layered component's twin) took to build, and one forward pass
-   * of one sample through it (measured: timings, not part of a run's verdict).
-   */
-  measured: { buildMs: Map<string, number>; forwardMs: Map<string, number> };
+  /** By component: what its stub (or a layered component's twin) took to build (a timing, not part of a verdict). */
+  buildMs: Map<string, number>;
 }

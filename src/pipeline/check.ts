@@ -34,6 +34,8 @@ export interface Checked {
   activity: LayerActivity[] | undefined;
   files: OutputFile[];
   ms: number;
+  /** By original layer name: the least time per sample a stand-in for a component took in the checks' passes (see Runner). */
+  standInMs?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function check(input: CheckInput, ctx: RunContext): Promise<Checked
   const strict = process.env[STRICT_ENV] !== undefined;
   const checked = await runChecks(list, checkContext, ctx, { leakGuard: strict, strict, runsOf: (c) => runsFor(c, ctx.opts) });
   if (stubs) carryOver(carry, stubs, checkContext.passes.held);
-  return checked;
+  return { ...checked, standInMs: checkContext.runner.standInMs };
 }
 
 /**

@@ -24,10 +24,12 @@ export function report({ probed, twin, checked, emitted, timings }: ReportInput,
     const inner = twin.layered.get(c.info.name);
     const stub = twin.stubs.get(c.info.name);
     const stand = inner?.model ?? stub?.layer;
+    const forward = checked.standInMs?.get(c.holder.name);
     const measured = (figures: CostFigures): CostFigures => ({
       ...figures,
-      buildMs: round(twin.measured.buildMs.get(c.info.name) ?? 0),
-      forwardMs: round(twin.measured.forwardMs.get(c.info.name) ?? 0),
+      buildMs: round(twin.buildMs.get(c.info.name) ?? 0),
+      // Not run in this run's passes (a watch session reused its outputs): not measured.
+      forwardMs: forward === undefined ? null : round(forward),
     });
     const cost = { real: rounded(realCost(c.layer, c.holder)), ...(stand ? { twin: measured(realCost(stand, stand)) } : {}) };
     if (inner) return { ...c.info, stub: { template: 'layered', params: inner.params }, cost };
@@ -86,5 +88,5 @@ function round(ms: number): number {
 }
 
 function rounded(figures: CostFigures): CostFigures {
-  return { ...figures, buildMs: round(figures.buildMs), forwardMs: round(figures.forwardMs) };
+  return { ...figures, buildMs: round(figures.buildMs), forwardMs: figures.forwardMs === null ? null : round(figures.forwardMs) };
 }

@@ -48,48 +48,7 @@ export function twin(
     tf.dispose(inputs);
   }
   const calibrated = calibration.gains.size ? buildTwin(tf, probed, opts.file, opts.seed, { gains: calibration.gains }) : first;
-  measureForward(tf, calibrated, () => makeInputs(tf, planned.plans, { ...sample, batch: 1, real: [Infinity] }));
   return { ...calibrated, notes: [calibration.note] };
-}
-
-/**
- * One forward pass of one sample through each stub (and each layered component's twin), timed on
- * the second of two predicts (the first compiles and allocates once). Into `twin.measured`.
- */
-function measureForward(tf: Tf, twin: Twin, inputs: () => ReturnType<typeof makeInputs>): void {
-  const timed = new Map<Layer, string>();
-  for (const [name, { layer }] of twin.stubs) timed.set(layer, name);
-  for (const [name, inner] of twin.layered) timed.set(inner.model, name);
-  const spent = new Map<string, number>();
-  const originals = new Map<Layer, PropertyDescriptor | undefined>();
-  for (const [layer, name] of timed) {
-    const call = layer.call.bind(layer);
-    originals.set(layer, Object.getOwnPropertyDescriptor(layer, 'call'));
-    layer.call = ((...args: Parameters<Layer['call']>) => {
-      const started = performance.now();
-      try {
-        return call(...args);
-      } finally {
-        spent.set(name, (spent.get(name) ?? 0) + performance.now() - started);
-      }
-    }) as Layer['call'];
-  }
-  const x = inputs();
-  try {
-    for (let pass = 0; pass < 2; pass++) {
-      spent.clear();
-      tf.dispose(twin.model.predict(x, { batchSize: 1 }));
-    }
-    for (const [name, ms] of spent) twin.measured.forwardMs.set(name, ms);
-  } catch {
-    // A twin that throws is the checks' to report: no timing.
-  } finally {
-    tf.dispose(x);
-    for (const [layer, own] of originals) {
-      if (own) Object.defineProperty(layer, 'call', own);
-      else delete (layer as { call?: unknown }).call;
-    }
-  }
 }
 
 /**
@@ -200,7 +159,7 @@ export function buildTwin(
     params: model.countParams(),
     gains: options.gains ?? new Map(),
     notes: [],
-    measured: { buildMs: built, forwardMs: new Map() },
+    buildMs: built,
   };
 }
 

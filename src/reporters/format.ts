@@ -34,8 +34,9 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-/** `0.31 ms`, `14 ms`, `231 ms`, `10.3 s`, `3.1 min`: a duration of any size, at a glance. */
-export function formatDuration(ms: number): string {
+/** `0.31 ms`, `14 ms`, `231 ms`, `10.3 s`, `3.1 min`: a duration of any size, at a glance (`-`: not measured). */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '-';
   if (ms >= 60_000) return `${sig(ms / 60_000, 2)} min`;
   if (ms >= 1000) return `${sig(ms / 1000)} s`;
   return `${ms >= 100 ? Math.round(ms) : sig(ms, 2)} ms`;

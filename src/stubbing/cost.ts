@@ -93,7 +93,7 @@ type TfNode = { inputTensors: SymbolicTensor[]; outputTensors: SymbolicTensor[] 
  * The real component's figures, from its config and shapes alone (nothing is run or drawn). A
  * component applied inside a TimeDistributed wrapper costs its per-step figures times the steps.
  */
-export function realCost(layer: layers.Layer, holder: layers.Layer): CostFigures {
+export function realCost(layer: layers.Layer, holder: layers.Layer): CostFigures & { forwardMs: number } {
   let macs = 0;
   let steps = 0;
   let activations = 0;

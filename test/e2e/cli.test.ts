@@ -92,7 +92,7 @@ describe('scaffold-mini on the tracker example (end to end)', () => {
       assert.ok(c.cost?.twin, c.name);
       assert.equal(c.cost.real.params, c.params);
       assert.ok(c.cost.twin.weightBytes < c.cost.real.weightBytes / 100, c.name);
-      assert.ok(c.cost.twin.forwardMs > 0 && c.cost.twin.buildMs > 0, c.name);
+      assert.ok((c.cost.twin.forwardMs ?? 0) > 0 && c.cost.twin.buildMs > 0, c.name);
     }
     const motion = report.components.find((c) => c.name === 'motion');
     assert.ok((motion?.cost?.real.buildMs ?? 0) > 60_000, "the LSTM(256)'s Orthogonal initialiser: minutes");

@@ -56,6 +56,20 @@ export function layerInputs(ctx: CheckContext, own: Layer[]): Map<Layer, Tensor[
   return captured;
 }
 
+/**
+ * What a layer of the top-level graph gave in the first sample's base pass (the inputs layerInputs
+ * hands out), or undefined for a layer inside a nested model. It got its node's keywords and mask
+ * there: a call without them may differ, so a difference from these needs a second look.
+ */
+export function passOutputs(ctx: CheckContext, layer: Layer): TensorValue[] | undefined {
+  const sample = firstSamples(ctx, 1)[0];
+  const node = ctx.probe.nodes.find((n) => n.layer === layer);
+  if (!sample || !node) return undefined;
+  const pass = basePass(ctx, sample);
+  const values = node.outputs.map((t) => pass.values.get(t.id));
+  return values.every((v) => v !== undefined) ? values : undefined;
+}
+
 /** A layer's outputs on concrete inputs, copied out of tfjs (the tensors disposed). */
 export function layerOutputs(ctx: Pick<CheckContext, 'tf'>, layer: Layer, inputs: Tensor[]): TensorValue[] {
   return outputValues(ctx, () => layer.apply(inputs.length === 1 ? (inputs[0] as Tensor) : inputs) as Tensor | Tensor[]);

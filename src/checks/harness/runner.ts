@@ -79,6 +79,12 @@ export interface Runner {
   readonly producer: ReadonlyMap<number, string>;
   /** Forward passes run so far. */
   readonly passes: number;
+  /**
+   * By original layer name, for the layers that stand for components (stubs, layered components'
+   * twins, a wrapper around one): the least time a call of it took per sample, over the passes that
+   * ran it (a reused call is not timed). A timing, not part of any verdict.
+   */
+  readonly standInMs: ReadonlyMap<string, number>;
 }
 
 interface Session {
@@ -136,10 +142,19 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     if (!spec.mask.consumes) maskBlind.add(layer);
   }
 
+  // The layers that stand for components: stubs, layered components' twins, wrappers around one.
+  const standing = new Set<Layer>([...stubs, ...[...twin.layered.values()].map((t) => t.model as unknown as Layer)]);
+  for (const layer of originalName.keys()) {
+    const inner = (layer as unknown as { layer?: Layer }).layer;
+    if (inner && standing.has(inner)) standing.add(layer);
+  }
+  const standInMs = new Map<string, number>();
+
   let session: Session | null = null;
   for (const [layer, name] of originalName) {
     const blind = maskBlind.has(layer);
     const stub = stubs.has(layer);
+    const timed = standing.has(layer);
     const call = layer.call.bind(layer);
     layer.call = (inputs: Tensor | Tensor[], kwargs: Kwargs) => {
       const s = session;
@@ -172,11 +187,16 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
         const again = reused.map((v) => tf.tensor(v.values, v.shape, v.dtype as 'float32'));
         out = again.length === 1 ? (again[0] as Tensor) : again;
       } else {
+        const started = timed ? performance.now() : 0;
         try {
           out = call(callInputs, args);
         } catch (e) {
           s.failedIn ??= { layer: name, stub };
           throw e;
+        }
+        if (timed) {
+          const perSample = (performance.now() - started) / batch;
+          standInMs.set(name, Math.min(standInMs.get(name) ?? Infinity, perSample));
         }
       }
       const list = Array.isArray(out) ? out : [out];
@@ -218,6 +238,7 @@ export function createRunner(tf: Tf, twin: Twin): Runner {
     get passes() {
       return passes;
     },
+    standInMs,
     trace(hooks, work) {
       const previous = session;
       session = newSession(hooks, undefined, false, {});

@@ -46,6 +46,19 @@ describe('runner', async () => {
     assert.notEqual(full.values.get(backbone)?.values, base.values.get(backbone)?.values);
   });
 
+  it('times each stand-in for a component per sample where it runs, never the user layers, nor a reused call', () => {
+    const fresh = createRunner(tf, twin);
+    const inputs = makeInputs(tf, space.plans, sample);
+    const base = fresh.run(inputs);
+    assert.deepEqual([...fresh.standInMs.keys()].sort(), ['backbone', 'detector', 'head', 'motion']);
+    const first = new Map(fresh.standInMs);
+    for (const ms of first.values()) assert.ok(ms > 0 && Number.isFinite(ms));
+    // The same inputs again, every stub reused: nothing timed, the least per sample unchanged.
+    fresh.run(inputs, {}, base);
+    assert.deepEqual(new Map(fresh.standInMs), first);
+    tf.dispose(inputs);
+  });
+
   it('says in which layer a failing pass threw, and whether that layer is a stub', () => {
     const stub = twin.stubs.get('detector')!.layer;
     // The runner wraps the layer's call; the stub's own code below it fails.
