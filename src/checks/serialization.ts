@@ -65,10 +65,8 @@ export const serialization: Check = {
       return { status: 'fail', runs: 1, findings };
     }
     const structure = broken.size === 0 ? await reloadStructure(ctx, json, all) : [];
-    const own = [...userLayers(ctx.twin, builtins)]
-      .filter(([layer, inside]) => !inside && !broken.has(layer.constructor))
-      .map(([layer]) => layer);
     const held = [...userLayers(ctx.twin, builtins)];
+    const own = held.filter(([layer, inside]) => !inside && !broken.has(layer.constructor)).map(([layer]) => layer);
     const alone = own.length ? await reloadLayers(ctx, json, own, held) : [];
     // One finding per layer: the one with its weights and outputs says more than the structure's.
     const said = new Set(alone.map((f) => f.where));

@@ -13,6 +13,7 @@ import type { DType, Shape } from '../model/shape.js';
 import type { Twin } from '../model/twin.js';
 import type { GraphSpec, TwinComponent, TwinSpec } from '../model/twin-spec.js';
 import { packageInfo } from '../package-info.js';
+import { configOf } from '../tfjs/layer-config.js';
 
 /** What emitting needs from the earlier stages. */
 export interface EmitInput {
@@ -153,12 +154,8 @@ function graphSpec(probed: ProbeResult): GraphSpec {
     const name = node.layer.name;
     let entry = layers.get(name);
     if (!entry) {
-      let config: Record<string, unknown> = {};
-      try {
-        config = node.layer.getConfig() as Record<string, unknown>;
-      } catch {
-        // a user layer without getConfig: the emitter constructs it from source
-      }
+      // A user layer whose getConfig throws: the emitter constructs it from source.
+      const config = configOf(node.layer);
       entry = {
         name,
         className: node.layer.getClassName(),

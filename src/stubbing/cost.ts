@@ -1,6 +1,7 @@
 import type { SymbolicTensor, layers } from '@tensorflow/tfjs';
 import type { CostFigures } from '../model/component.js';
 import { RECURRENT_CLASSES } from './strategy.js';
+import { configOf } from '../tfjs/layer-config.js';
 
 /** What one application of a layer costs, per sample, from its config and shapes alone. */
 export interface LayerCost {
@@ -30,7 +31,7 @@ export function layerCost(layer: layers.Layer, inputs: readonly SymbolicTensor[]
   const weights = layer.countParams();
   const input = inputs[0]?.shape ?? [];
   const output = outputs[0]?.shape ?? [];
-  const config = layer.getConfig() as {
+  const config = configOf(layer) as {
     kernelSize?: number | number[];
     units?: number;
     filters?: number;
@@ -113,7 +114,7 @@ export function realCost(layer: layers.Layer, holder: layers.Layer): CostFigures
       if (cost.recurrent) steps += node.inputTensors[0]?.shape[1] ?? FREE_LENGTH;
       for (const out of node.outputTensors) activations += product(out.shape.slice(1));
     }
-    const config = l.getConfig() as Record<string, unknown>;
+    const config = configOf(l);
     for (const weight of l.weights) {
       const size = product(weight.shape);
       weightBytes += size * (weight.dtype === 'bool' ? 1 : 4);

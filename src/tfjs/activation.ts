@@ -1,5 +1,6 @@
 import type { LayersModel, layers } from '@tensorflow/tfjs';
 import { wrappedLayer } from './graph.js';
+import { configOf } from './layer-config.js';
 
 type Layer = layers.Layer;
 
@@ -26,7 +27,7 @@ export function finalActivation(layer: Layer): string {
 }
 
 function ownActivation(layer: Layer): string | null {
-  const config = layer.getConfig() as { activation?: unknown };
+  const config = configOf(layer) as { activation?: unknown };
   if (typeof config.activation === 'string') return config.activation;
   const cls = layer.getClassName();
   if (cls === 'Softmax') return 'softmax';

@@ -2,6 +2,7 @@ import type { LayersModel, Tensor, layers } from '@tensorflow/tfjs';
 import { isModel } from './activation.js';
 import { orthonormal } from './real-init.js';
 import type { Tf } from './tf-instance.js';
+import { configOf } from './layer-config.js';
 
 type Layer = layers.Layer;
 
@@ -67,8 +68,7 @@ const ORTHOGONAL_WORK = 1 << 24;
 function userInitialValue(tf: Tf, layer: Layer, weightName: string, shape: number[], seed: number): Tensor | null {
   const key = INITIALIZER_KEYS.find(([pattern]) => pattern.test(weightName))?.[1];
   if (!key) return null;
-  const config = (layer.getConfig() as Record<string, unknown>)[key] as
-    { className?: string; config?: Record<string, unknown> } | undefined;
+  const config = configOf(layer)[key] as { className?: string; config?: Record<string, unknown> } | undefined;
   const className = config?.className;
   if (!className) return null;
   if (className === 'Orthogonal') return orthogonalValue(tf, shape, seed, (config.config?.['gain'] as number | undefined) ?? 1);

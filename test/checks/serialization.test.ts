@@ -120,6 +120,18 @@ describe('serialization', () => {
     );
   });
 
+  it('names a layer whose getConfig throws, and every other check still runs on the model', async () => {
+    const report = await runQuiet(fixture('checks/saved-layers.ts'), { exportName: 'configThrows' });
+    const [finding, ...rest] = findingsOf(report);
+    assert.deepEqual(rest, []);
+    assert.match(finding?.message ?? '', /getConfig\(\) of 'unconfigurable' throws: the model cannot be saved/);
+    assert.deepEqual(
+      report.findings.filter((f) => /failed in its own code/.test(f.message)),
+      [],
+      'no internal error: the stages read configs that can throw',
+    );
+  });
+
   it('names a layer that holds another whose weights model.save drops', async () => {
     const finding = await only('heldWeights');
     assert.equal(finding.severity, 'error');
