@@ -98,6 +98,12 @@ describe('serialization', () => {
     assert.match(finding.message, /ShiftedGain has no static className of its own: it inherits 'Gain'.*reloads as Gain/);
   });
 
+  it('names a class saved under a name another class registered', async () => {
+    const finding = await only('nameTaken');
+    assert.equal(finding.severity, 'error');
+    assert.match(finding.message, /class Amplify is saved as 'Gain', a name registered by another class \(Gain\): it reloads as Gain/);
+  });
+
   it('names a layer whose weights reload under other names', async () => {
     const finding = await only('weightName');
     assert.equal(finding.where, "layer 'named'");
