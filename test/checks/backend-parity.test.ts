@@ -35,6 +35,12 @@ describe('where tfjs backends differ (tfjs 4.22, cpu and wasm)', () => {
     assert.ok(kernels('wasm').has('BatchMatMul'));
   });
 
+  it("takes a value below about 1e-7 for 0 in wasm's Sign, not in cpu's", () => {
+    const work = () => tf.sign(tf.tensor1d([1e-8, -1e-8, 1e-6]));
+    assert.deepEqual(on('cpu', work), [1, -1, 1]);
+    assert.deepEqual(on('wasm', work), [0, 0, 1]);
+  });
+
   it('gives NaN for maximum(floor, NaN) on cpu and the floor on wasm', () => {
     const work = () => tf.maximum(-10, tf.log(tf.tensor1d([-1, 2])));
     const cpu = on('cpu', work);
@@ -58,6 +64,17 @@ describe('backend-parity', () => {
     );
     assert.deepEqual(finding?.counterexample, { backend: 'wasm', maxDifference: 'NaN or Inf on one backend only', kernel: 'Maximum' });
     assert.match(finding?.source?.file ?? '', /backend-layers\.ts$/);
+  });
+
+  it('names a layer whose outputs differ by a finite amount, how much, and the kernel', async () => {
+    const [finding, ...rest] = findingsOf(await run('tinySign'));
+    assert.deepEqual(rest, []);
+    assert.equal(finding?.where, "layer 'binarise'");
+    assert.match(
+      finding?.message ?? '',
+      /gives other outputs on wasm than on cpu: up to 1\.00 apart, beyond 0\.0001 \+ 0\.001 relative; the first kernel that differs is Sign \(up to 1\.00 apart on the inputs it got\)/,
+    );
+    assert.deepEqual(finding?.counterexample, { backend: 'wasm', maxDifference: 1, kernel: 'Sign' });
   });
 
   it('names a kernel the other backend lacks', async () => {
