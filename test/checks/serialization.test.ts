@@ -152,8 +152,20 @@ describe('serialization', () => {
     }
   });
 
-  it('does not take state (a call counter, a width set in build) for configuration', async () => {
-    assert.deepEqual(findingsOf(await run('stateful')), []);
+  it('does not take state (a call counter, a width set in build) for configuration, after every check called the layer', async () => {
+    const report = await runQuiet(fixture('checks/saved-layers.ts'), { exportName: 'stateful' });
+    assert.deepEqual(findingsOf(report), []);
+  });
+
+  it('names a class with no static className', async () => {
+    const finding = await only('nameless');
+    assert.match(finding.message, /class Nameless has no static className: .*add `static className = 'Nameless'`/);
+  });
+
+  it('names a constructor argument that is a list, old and new value', async () => {
+    const finding = await only('arrayArgument');
+    assert.equal(finding.severity, 'error');
+    assert.deepEqual(finding.counterexample, { fields: { widths: { saved: [1, 2], reloaded: [0, 0] } } });
   });
 
   it('does not take noise drawn at inference for a reload that differs', async () => {
