@@ -36,14 +36,7 @@ export const backendParity: Check = {
     if (own.length === 0) return { status: 'pass', runs: 0, findings: [] };
     const { available, absent } = await otherBackends(tf, ctx.file);
     const current = tf.getBackend();
-    if (available.length === 0) {
-      return {
-        status: 'skip',
-        runs: 0,
-        findings: [],
-        reason: `no backend to compare ${current} with: ${absent.map((a) => `${a.name} ${a.reason}`).join('; ')}`,
-      };
-    }
+    if (available.length === 0) return { status: 'skip', runs: 0, findings: [], reason: skipReason(current, absent) };
     const captured = layerInputs(ctx, own);
     const findings: Finding[] = [];
     let runs = 0;

@@ -117,6 +117,22 @@ describe('backend-parity', () => {
     assert.equal(report.checks.find((c) => c.id === 'backend-parity')?.status, 'pass');
   });
 
+  it('skips, with the reason, when no other backend starts', async () => {
+    // tf.setBackend is the engine's: only cpu starts.
+    const engine = tf.engine() as unknown as { setBackend(name: string): Promise<boolean> };
+    const setBackend = engine.setBackend.bind(engine);
+    engine.setBackend = async (name: string) => (name === 'cpu' ? setBackend(name) : false);
+    try {
+      const report = await run('einsum');
+      assert.deepEqual(findingsOf(report), []);
+      const result = report.checks.find((c) => c.id === 'backend-parity');
+      assert.equal(result?.status, 'skip');
+      assert.match(result?.reason ?? '', /^no other backend to compare cpu with: wasm did not start; tensorflow is not installed/);
+    } finally {
+      delete (engine as { setBackend?: unknown }).setBackend;
+    }
+  });
+
   it('says which backends are absent, and why', async () => {
     const { available, absent } = await otherBackends(tf, fixture('checks/backend-layers.ts'), ['wasm', 'tensorflow']);
     assert.deepEqual(available, ['wasm']);
