@@ -124,12 +124,28 @@ function runsNeeded(f: Finding): number {
   return Number.isInteger(run) ? run + 1 : 1;
 }
 
+/**
+ * The truth of a case, on its own random draws: tfjs draws an unseeded initialiser (glorot, the
+ * default of most layers) from Math.random, which the tool's run before it in this process has
+ * moved on by an amount that depends on the tool's code. A generator seeded by the case stands in
+ * for it meanwhile, so that the truth of a case is the same whatever ran before.
+ */
 async function measure(file: string, c: OracleCase, op: (typeof OPERATORS)[keyof typeof OPERATORS], seed: number): Promise<Verdict> {
-  const model = await buildReal(tf, file, seed);
+  const random = Math.random;
+  let state = (seed * 2654435761) >>> 0 || 1;
+  Math.random = () => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return ((state ^ (state >>> 13)) >>> 0) / 4294967296;
+  };
   try {
-    return await confirm(tf, model, c, op, seed);
+    const model = await buildReal(tf, file, seed);
+    try {
+      return await confirm(tf, model, c, op, seed);
+    } finally {
+      model.dispose();
+    }
   } finally {
-    model.dispose();
+    Math.random = random;
   }
 }
 
