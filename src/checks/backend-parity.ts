@@ -5,7 +5,8 @@ import { otherBackends, switchTo, type AbsentBackend, type Tf } from '../tfjs/tf
 import type { Check, CheckContext } from './check.js';
 import { layerInputs, layerOutputs, passOutputs } from './harness/layer-inputs.js';
 import { userLayers } from './harness/own-layers.js';
-import type { TensorValue } from './harness/runner.js';
+import { EXACT, maxDifferenceOf, type Tolerance } from './harness/compare.js';
+import { copy, type TensorValue } from './harness/runner.js';
 
 type Layer = layers.Layer;
 
@@ -15,7 +16,7 @@ type Layer = layers.Layer;
  * matMul: 3e-6 here, cpu against wasm). A hundred times that still tells a rounding apart from an op
  * that computes something else (another default, a missing special case, an overflow).
  */
-const PARITY_TOLERANCE = { abs: 1e-4, rel: 1e-3 } as const;
+const PARITY_TOLERANCE: Tolerance = { abs: 1e-4, rel: 1e-3 };
 
 /** Kernels recorded per layer when a difference is looked for (a user layer of the twin runs tens). */
 const MAX_KERNELS = 2000;
@@ -51,7 +52,7 @@ export const backendParity: Check = {
         try {
           reference = layerOutputs(ctx, layer, inputs);
           // A layer that draws at inference gives other outputs on each call: not comparable.
-          if (!same(reference, layerOutputs(ctx, layer, inputs))) continue;
+          if (maxDifferenceOf(reference, layerOutputs(ctx, layer, inputs), EXACT) > 0) continue;
         } catch {
           // It needs what its node passes it (a mask, a keyword): not run alone.
           continue;
@@ -79,7 +80,7 @@ export function skipReason(current: string, absent: readonly AbsentBackend[]): s
 function sameOn(ctx: CheckContext, layer: Layer, inputs: Tensor[], expected: TensorValue[], current: string, backend: string): boolean {
   switchTo(ctx.tf, backend);
   try {
-    return worstDifference(expected, layerOutputs(ctx, layer, inputs)) === 0;
+    return maxDifferenceOf(expected, layerOutputs(ctx, layer, inputs), PARITY_TOLERANCE) === 0;
   } catch {
     return false;
   } finally {
@@ -115,7 +116,7 @@ function compareOn(
   } finally {
     switchTo(tf, current);
   }
-  const worst = worstDifference(reference, outputs);
+  const worst = maxDifferenceOf(reference, outputs, PARITY_TOLERANCE);
   if (worst === 0) return undefined;
   const culprit = differingKernel(tf, layer, inputs, current, backend);
   const where = culprit ? `; the first kernel that differs is ${culprit.name} (${apart(culprit.difference)} on the inputs it got)` : '';
@@ -147,9 +148,9 @@ function differingKernel(
         const named: NamedTensorMap = {};
         for (const [key, v] of Object.entries(call.inputs)) named[key] = tf.tensor(v.values, v.shape, v.dtype as 'float32');
         const out = tf.engine().runKernel(call.name, named, call.attrs) as Tensor | Tensor[];
-        return (Array.isArray(out) ? out : [out]).map((t) => valueOf(t)) as never;
+        return (Array.isArray(out) ? out : [out]).map((t) => copy(t)) as never;
       }) as unknown as TensorValue[];
-      const difference = worstDifference(call.outputs, again);
+      const difference = maxDifferenceOf(call.outputs, again, PARITY_TOLERANCE);
       if (difference > 0) return { name: call.name, difference };
     } catch {
       // A kernel the replay cannot call alone (it needs tensors of the backend's own): the next one.
@@ -182,8 +183,8 @@ function recordKernels(tf: Tf, work: () => void): KernelCall[] {
       const out = runKernel(name, kernelInputs, attrs);
       if (depth === 1 && calls.length < MAX_KERNELS) {
         const inputs: Record<string, TensorValue> = {};
-        for (const [key, t] of Object.entries(kernelInputs)) if (t) inputs[key] = valueOf(t);
-        calls.push({ name, inputs, attrs: { ...attrs }, outputs: (Array.isArray(out) ? out : [out]).map((t) => valueOf(t as Tensor)) });
+        for (const [key, t] of Object.entries(kernelInputs)) if (t) inputs[key] = copy(t as Tensor);
+        calls.push({ name, inputs, attrs: { ...attrs }, outputs: (Array.isArray(out) ? out : [out]).map((t) => copy(t as Tensor)) });
       }
       return out;
     } finally {
@@ -197,43 +198,6 @@ function recordKernels(tf: Tf, work: () => void): KernelCall[] {
     else delete (engine as { runKernel?: unknown }).runKernel;
   }
   return calls;
-}
-
-function valueOf(t: TensorInfo | Tensor): TensorValue {
-  const tensor = t as Tensor;
-  return { shape: [...tensor.shape], dtype: tensor.dtype, values: tensor.dataSync() as TensorValue['values'] };
-}
-
-function same(a: TensorValue[], b: TensorValue[]): boolean {
-  return a.length === b.length && a.every((v, i) => exactlyEqual(v, b[i] as TensorValue));
-}
-
-function exactlyEqual(a: TensorValue, b: TensorValue): boolean {
-  if (a.shape.join() !== b.shape.join() || a.values.length !== b.values.length) return false;
-  for (let i = 0; i < a.values.length; i++)
-    if (a.values[i] !== b.values[i] && !(Number.isNaN(a.values[i]) && Number.isNaN(b.values[i]))) return false;
-  return true;
-}
-
-/** The largest difference beyond the tolerance (0: all agree; Infinity: other shapes, or NaN on one side only). */
-function worstDifference(a: TensorValue[], b: TensorValue[]): number {
-  if (a.length !== b.length) return Infinity;
-  let worst = 0;
-  a.forEach((x, i) => {
-    const y = b[i] as TensorValue;
-    if (x.shape.join() !== y.shape.join()) {
-      worst = Infinity;
-      return;
-    }
-    for (let k = 0; k < x.values.length; k++) {
-      const p = x.values[k] as number;
-      const q = y.values[k] as number;
-      if (p === q || (Number.isNaN(p) && Number.isNaN(q))) continue;
-      const d = Math.abs(p - q);
-      if (!(d <= PARITY_TOLERANCE.abs + PARITY_TOLERANCE.rel * Math.abs(p))) worst = Math.max(worst, Number.isNaN(d) ? Infinity : d);
-    }
-  });
-  return worst;
 }
 
 function apart(d: number): string {

@@ -7,7 +7,7 @@ import { withFreeInitializers } from '../tfjs/free-init.js';
 import type { Tf } from '../tfjs/tf-instance.js';
 import { userFrames } from '../tfjs/user-frames.js';
 import type { Check, CheckContext } from './check.js';
-import { maxDifference } from './harness/compare.js';
+import { maxDifferenceOf } from './harness/compare.js';
 import { layerInputs, layerOutputs, outputValues, passOutputs } from './harness/layer-inputs.js';
 import type { TensorValue } from './harness/runner.js';
 import { disposeHeld, userLayers } from './harness/own-layers.js';
@@ -236,8 +236,7 @@ function outputDifference(
   if (expected) {
     try {
       const again = predict();
-      if (again.length === expected.length && expected.every((v, i) => maxDifference(v, again[i] as TensorValue) === 0))
-        return { difference: 0 };
+      if (maxDifferenceOf(expected, again) === 0) return { difference: 0 };
     } catch {
       // Looked at again below, where a throw is reported.
     }
@@ -251,15 +250,14 @@ function outputDifference(
     return { difference: 0 };
   }
   // A layer that draws at inference (sampling, noise) gives other outputs on each call: not comparable.
-  if (first.some((v, i) => maxDifference(v, second[i] as TensorValue) > 0)) return { difference: 0 };
+  if (maxDifferenceOf(first, second) > 0) return { difference: 0 };
   let again: TensorValue[];
   try {
     again = predict();
   } catch (e) {
     return { difference: Infinity, thrown: firstLine((e as Error).message ?? String(e)) };
   }
-  if (again.length !== first.length) return { difference: Infinity };
-  return { difference: Math.max(0, ...first.map((v, i) => maxDifference(v, again[i] as TensorValue))) };
+  return { difference: maxDifferenceOf(first, again) };
 }
 
 /**

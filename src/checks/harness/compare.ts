@@ -6,29 +6,44 @@ import type { TensorValue } from './runner.js';
  * recurrent stub) can move the last bits, about 1e-7 relative; real wiring bugs move values by
  * 1e-3 and more. 1e-5 absolute plus 1e-4 relative sits between the two.
  */
-const TOLERANCE = { abs: 1e-5, rel: 1e-4 } as const;
+const TOLERANCE: Tolerance = { abs: 1e-5, rel: 1e-4 };
 
-export function close(a: number, b: number): boolean {
-  if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  return Math.abs(a - b) <= TOLERANCE.abs + TOLERANCE.rel * Math.abs(a);
+/** Values are the same when |a - b| <= abs + rel * |a| (NaN and NaN are the same). */
+export interface Tolerance {
+  readonly abs: number;
+  readonly rel: number;
 }
 
-/** The largest difference between two values of the same shape, or Infinity when the shapes differ. */
-export function maxDifference(a: TensorValue, b: TensorValue): number {
+/** No difference at all is the same. */
+export const EXACT: Tolerance = { abs: 0, rel: 0 };
+
+export function close(a: number, b: number, tolerance: Tolerance = TOLERANCE): boolean {
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  return Math.abs(a - b) <= tolerance.abs + tolerance.rel * Math.abs(a);
+}
+
+/** The largest difference between two values of the same shape beyond the tolerance (0: the same), or Infinity when the shapes differ. */
+export function maxDifference(a: TensorValue, b: TensorValue, tolerance: Tolerance = TOLERANCE): number {
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return Infinity;
   // A layer a pass reused hands on the very array of the pass it was reused from.
   if (a.values === b.values) return 0;
-  return worstDifference(a.values, b.values);
+  return worstDifference(a.values, b.values, tolerance);
+}
+
+/** maxDifference over a layer's outputs, one by one (Infinity when their numbers differ). */
+export function maxDifferenceOf(a: readonly TensorValue[], b: readonly TensorValue[], tolerance: Tolerance = TOLERANCE): number {
+  if (a.length !== b.length) return Infinity;
+  return Math.max(0, ...a.map((v, i) => maxDifference(v, b[i] as TensorValue, tolerance)));
 }
 
 /** The loop of maxDifference, on its own so that it stays monomorphic and fast (equal values are the common case). */
-function worstDifference(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
+function worstDifference(xs: ArrayLike<number>, ys: ArrayLike<number>, tolerance: Tolerance): number {
   let worst = 0;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i] as number;
     const y = ys[i] as number;
     if (x === y) continue;
-    if (!close(x, y)) worst = Math.max(worst, Number.isNaN(x - y) ? Infinity : Math.abs(x - y));
+    if (!close(x, y, tolerance)) worst = Math.max(worst, Number.isNaN(x - y) ? Infinity : Math.abs(x - y));
   }
   return worst;
 }

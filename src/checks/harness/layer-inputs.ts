@@ -1,11 +1,11 @@
 import type { Tensor, layers } from '@tensorflow/tfjs';
 import type { CheckContext } from '../check.js';
 import { makeInputs } from './fake-inputs.js';
-import type { TensorValue } from './runner.js';
+import { withWrappedCalls } from './own-layers.js';
+import { copy, type TensorValue } from './runner.js';
 import { basePass, firstSamples } from './samples.js';
 
 type Layer = layers.Layer;
-type Call = (inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
 
 /**
  * Each layer's inputs in the twin (kept: the caller disposes them): a layer of the top-level graph's
@@ -30,28 +30,22 @@ export function layerInputs(ctx: CheckContext, own: Layer[]): Map<Layer, Tensor[
     } else nested.push(layer);
   }
   if (nested.length === 0 || pass.error) return captured;
-  const originals = new Map<Layer, PropertyDescriptor | undefined>();
-  for (const layer of nested) {
-    const call = layer.call.bind(layer) as Call;
-    originals.set(layer, Object.getOwnPropertyDescriptor(layer, 'call'));
-    layer.call = ((inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => {
-      if (!captured.has(layer))
-        captured.set(
-          layer,
-          (Array.isArray(inputs) ? inputs : [inputs]).map((t) => tf.keep(t.clone())),
-        );
-      return call(inputs, kwargs);
-    }) as Layer['call'];
-  }
   const inputs = makeInputs(tf, ctx.space.plans, sample);
   try {
-    tf.dispose(ctx.twin.model.predict(inputs, { batchSize: sample.batch }));
+    withWrappedCalls(
+      nested,
+      (layer, call) => (callInputs, kwargs) => {
+        if (!captured.has(layer))
+          captured.set(
+            layer,
+            (Array.isArray(callInputs) ? callInputs : [callInputs]).map((t) => tf.keep(t.clone())),
+          );
+        return call(callInputs, kwargs);
+      },
+      () => tf.dispose(ctx.twin.model.predict(inputs, { batchSize: sample.batch })),
+    );
   } finally {
     tf.dispose(inputs);
-    for (const [layer, own] of originals) {
-      if (own) Object.defineProperty(layer, 'call', own);
-      else delete (layer as { call?: unknown }).call;
-    }
   }
   return captured;
 }
@@ -79,10 +73,6 @@ export function layerOutputs(ctx: Pick<CheckContext, 'tf'>, layer: Layer, inputs
 export function outputValues(ctx: Pick<CheckContext, 'tf'>, work: () => Tensor | Tensor[]): TensorValue[] {
   return ctx.tf.tidy(() => {
     const out = work();
-    return (Array.isArray(out) ? out : [out]).map((t) => ({
-      shape: t.shape,
-      dtype: t.dtype,
-      values: t.dataSync() as TensorValue['values'],
-    }));
+    return (Array.isArray(out) ? out : [out]).map((t) => copy(t)) as never;
   }) as unknown as TensorValue[];
 }

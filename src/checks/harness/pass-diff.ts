@@ -7,7 +7,7 @@ export function firstDifference(
   ctx: CheckContext,
   a: Pass,
   b: Pass,
-  diff: (x: TensorValue, y: TensorValue, id: number) => number = maxDifference,
+  diff: (x: TensorValue, y: TensorValue, id: number) => number = (x, y) => maxDifference(x, y),
   pick: (value: TensorValue) => TensorValue = (v) => v,
   skip: ReadonlySet<number> = new Set(),
 ): { id: number; by: number } | null {

@@ -315,7 +315,8 @@ function newSession(hooks: PassHooks, reuse: Pass | undefined, record: boolean, 
  * creating it (every op makes a new one) and disposing only drops its reference, so the array stays
  * valid and unchanged. Copying every tensor of every pass was a third of a pass's time.
  */
-function copy(t: Tensor): TensorValue {
+/** A tensor's value copied out of tfjs. */
+export function copy(t: Tensor): TensorValue {
   const data = t.dataSync();
   const values =
     data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array
