@@ -5,11 +5,10 @@ import type { Sample } from '../model/sample.js';
 import { onGradientBackend } from '../tfjs/tf-instance.js';
 import type { Check, CheckContext } from './check.js';
 import { makeInputs } from './harness/fake-inputs.js';
-import { userLayers } from './harness/own-layers.js';
+import { userLayers, withWrappedCalls, type Call } from './harness/own-layers.js';
 import { firstSamples } from './harness/samples.js';
 
 type Layer = layers.Layer;
-type Call = (inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
 
 /** Calls of each measurement after the first (a first call may allocate once: lazy weights, caches filled once). */
 const REPEATS = 2;
@@ -78,12 +77,10 @@ function measureLayers(ctx: CheckContext, own: Map<Layer, Layer | undefined>, in
   const found = new Map<Layer, LayerLeak>();
   const stack: { innerKept: number; innerRepeats: number }[] = [];
   let repeating = false;
-  // Each layer's own `call` property as it was (the runner's wrapper, or none: the class's).
-  const originals = new Map<Layer, PropertyDescriptor | undefined>();
-  for (const [layer, inside] of own) {
-    const call = layer.call.bind(layer) as Call;
-    originals.set(layer, Object.getOwnPropertyDescriptor(layer, 'call'));
-    layer.call = ((callInputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => {
+  const wrap =
+    (layer: Layer, call: Call): Call =>
+    (callInputs, kwargs) => {
+      const inside = own.get(layer);
       if (repeating || found.has(layer)) return call(callInputs, kwargs);
       // A first call may fill a cache once (or build lazily): measured from the second on.
       const beforeWarm = tf.memory().numTensors;
@@ -135,16 +132,8 @@ function measureLayers(ctx: CheckContext, own: Map<Layer, Layer | undefined>, in
         parent.innerRepeats += warmed + tf.memory().numTensors - beforeRepeats + frame.innerRepeats;
       }
       return out;
-    }) as Layer['call'];
-  }
-  try {
-    tf.dispose(ctx.twin.model.predict(inputs, { batchSize: inputs[0]?.shape[0] ?? 1 }));
-  } finally {
-    for (const [layer, own] of originals) {
-      if (own) Object.defineProperty(layer, 'call', own);
-      else delete (layer as { call?: unknown }).call;
-    }
-  }
+    };
+  withWrappedCalls(own.keys(), wrap, () => tf.dispose(ctx.twin.model.predict(inputs, { batchSize: inputs[0]?.shape[0] ?? 1 })));
   return [...found.values()].filter((leak) => leak.kept > 0 || leak.untidied > 0);
 }
 

@@ -45,6 +45,30 @@ export function userLayers(twin: Twin, builtins: ReadonlySet<unknown>): Map<Laye
   return all;
 }
 
+/** A layer's `call`, as tfjs calls it. */
+export type Call = (inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
+
+/**
+ * Runs `work` with each layer's `call` wrapped by `wrap` (around what it is now: the runner's
+ * wrapper, or the class's), each put back as it was afterwards, also when `work` throws.
+ */
+export function withWrappedCalls<T>(layers: Iterable<Layer>, wrap: (layer: Layer, call: Call) => Call, work: () => T): T {
+  const originals = new Map<Layer, PropertyDescriptor | undefined>();
+  for (const layer of layers) {
+    const call = layer.call.bind(layer) as Call;
+    originals.set(layer, Object.getOwnPropertyDescriptor(layer, 'call'));
+    layer.call = wrap(layer, call) as Layer['call'];
+  }
+  try {
+    return work();
+  } finally {
+    for (const [layer, own] of originals) {
+      if (own) Object.defineProperty(layer, 'call', own);
+      else delete (layer as { call?: unknown }).call;
+    }
+  }
+}
+
 /**
  * Tensors the user's layers hold in their fields (a cache of the last output): state of the
  * user's model, not tensors a check left behind (the check stage's leak guard does not count them).
