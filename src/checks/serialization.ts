@@ -8,7 +8,7 @@ import type { Tf } from '../tfjs/tf-instance.js';
 import { userFrames } from '../tfjs/user-frames.js';
 import type { Check, CheckContext } from './check.js';
 import { maxDifferenceOf } from './harness/compare.js';
-import { layerInputs, layerOutputs, outputValues, passOutputs } from './harness/layer-inputs.js';
+import { layerInputs, layerOutputs, outputValues } from './harness/layer-inputs.js';
 import type { TensorValue } from './harness/runner.js';
 import { disposeHeld, userLayers } from './harness/own-layers.js';
 
@@ -190,7 +190,7 @@ async function reloadLayers(
       try {
         const again = reloaded.getLayer(layer.name);
         const before = [plainFields(tf, layer), plainFields(tf, again)];
-        const { difference, thrown } = outputDifference(tf, layer, reloaded, inputs, passOutputs(ctx, layer));
+        const { difference, thrown } = outputDifference(tf, layer, reloaded, inputs, captured.passOutputs.get(layer));
         // Fields that a call changed, on the original or on the reloaded copy (called once above).
         const after = [plainFields(tf, layer), plainFields(tf, again)];
         const state = new Set<string>();

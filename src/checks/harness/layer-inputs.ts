@@ -10,11 +10,13 @@ type Layer = layers.Layer;
 /**
  * Each layer's inputs in the twin (kept: the caller disposes them): a layer of the top-level graph's
  * from the first sample's base pass (shared with the other checks), one inside a nested model's from
- * its first call in one predict.
+ * its first call in one predict. `passOutputs`: what a layer of the top-level graph gave in that
+ * pass. It got its node's keywords and mask there: a call without them may differ, so a difference
+ * from these needs a second look.
  */
-export function layerInputs(ctx: CheckContext, own: Layer[]): Map<Layer, Tensor[]> {
+export function layerInputs(ctx: CheckContext, own: Layer[]): Map<Layer, Tensor[]> & { passOutputs: Map<Layer, TensorValue[]> } {
   const { tf } = ctx;
-  const captured = new Map<Layer, Tensor[]>();
+  const captured = Object.assign(new Map<Layer, Tensor[]>(), { passOutputs: new Map<Layer, TensorValue[]>() });
   const sample = firstSamples(ctx, 1)[0];
   if (!sample) return captured;
   const pass = basePass(ctx, sample);
@@ -27,6 +29,8 @@ export function layerInputs(ctx: CheckContext, own: Layer[]): Map<Layer, Tensor[
         layer,
         values.map((v) => tf.tensor(v.values, v.shape, v.dtype as 'float32')),
       );
+      const outputs = node?.outputs.map((t) => pass.values.get(t.id));
+      if (outputs?.every((v) => v !== undefined)) captured.passOutputs.set(layer, outputs);
     } else nested.push(layer);
   }
   if (nested.length === 0 || pass.error) return captured;
@@ -48,20 +52,6 @@ export function layerInputs(ctx: CheckContext, own: Layer[]): Map<Layer, Tensor[
     tf.dispose(inputs);
   }
   return captured;
-}
-
-/**
- * What a layer of the top-level graph gave in the first sample's base pass (the inputs layerInputs
- * hands out), or undefined for a layer inside a nested model. It got its node's keywords and mask
- * there: a call without them may differ, so a difference from these needs a second look.
- */
-export function passOutputs(ctx: CheckContext, layer: Layer): TensorValue[] | undefined {
-  const sample = firstSamples(ctx, 1)[0];
-  const node = ctx.probe.nodes.find((n) => n.layer === layer);
-  if (!sample || !node) return undefined;
-  const pass = basePass(ctx, sample);
-  const values = node.outputs.map((t) => pass.values.get(t.id));
-  return values.every((v) => v !== undefined) ? values : undefined;
 }
 
 /** A layer's outputs on concrete inputs, copied out of tfjs (the tensors disposed). */
